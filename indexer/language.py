@@ -1,0 +1,65 @@
+"""Detect the language of pages and documents with langdetect, among en, de, es and fr."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
+LANGUAGES = ("en", "de", "es", "fr")
+MIN_PAGE_CHARS = 200  # shorter pages do not vote on the document's language
+SECOND_LANGUAGE_SHARE = 0.10
+SAMPLE_CHARS = 3000  # langdetect is as sure after a few thousand characters, and much faster
+
+DetectorFactory.seed = 0  # langdetect is random unless seeded
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def is_prose(text: str) -> bool:
+    """False for pages that are mostly code, numbers or tables: their language is noise."""
+    stripped = "".join(text.split())
+    if not stripped:
+        return False
+    return len(_LETTER.findall(stripped)) / len(stripped) >= 0.6
+
+
+def detect_language(text: str) -> str | None:
+    """Best of en/de/es/fr for a text, or None when there is too little prose to tell."""
+    sample = text[:SAMPLE_CHARS]
+    if len(sample.strip()) < 20 or not is_prose(sample):
+        return None
+    try:
+        candidates = detect_langs(sample)
+    except LangDetectException:
+        return None
+    # Unrestricted langdetect says Danish or Dutch on tables of contents: keep our four.
+    ours = [c for c in candidates if c.lang in LANGUAGES]
+    return max(ours, key=lambda c: c.prob).lang if ours else None
+
+
+@dataclass
+class LanguageVote:
+    """Character-weighted vote of a document's pages on its languages."""
+
+    weights: Counter
+
+    @classmethod
+    def empty(cls) -> LanguageVote:
+        """A vote with no pages yet."""
+        return cls(Counter())
+
+    def add(self, lang: str | None, text: str) -> None:
+        """Count one page: only pages of prose with at least MIN_PAGE_CHARS characters vote."""
+        if lang and len(text) >= MIN_PAGE_CHARS and is_prose(text):
+            self.weights[lang] += len(text)
+
+    def languages(self, fallback: str | None = None) -> list[str]:
+        """Main language first, then any other holding 10 % or more of the text."""
+        total = sum(self.weights.values())
+        if not total:
+            return [fallback] if fallback else []
+        ranked = [lang for lang, _ in self.weights.most_common()]
+        return [ranked[0]] + [lang for lang in ranked[1:] if self.weights[lang] / total >= SECOND_LANGUAGE_SHARE]
