@@ -56,10 +56,10 @@ class LanguageVote:
         if lang and len(text) >= MIN_PAGE_CHARS and is_prose(text):
             self.weights[lang] += len(text)
 
-    def languages(self, fallback: str | None = None) -> list[str]:
-        """Main language first, then any other holding 10 % or more of the text."""
+    def languages(self) -> list[str]:
+        """Main language first, then any other holding 10 % or more of the text; empty without votes."""
         total = sum(self.weights.values())
         if not total:
-            return [fallback] if fallback else []
+            return []
         ranked = [lang for lang, _ in self.weights.most_common()]
         return [ranked[0]] + [lang for lang in ranked[1:] if self.weights[lang] / total >= SECOND_LANGUAGE_SHARE]

@@ -59,9 +59,9 @@ class Vocabulary:
         """True for a header or footer line: repeated on most pages once digits are normalised."""
         if _PAGE_NUMBER_LINE.match(line.strip()):
             return True
-        if self.pages < 3:
+        if self.pages < 2:
             return False
-        return self.edge_lines[line_signature(line)] >= max(3, 0.5 * self.pages)
+        return self.edge_lines[line_signature(line)] >= max(2, 0.5 * self.pages)
 
     def join_hyphenated(self, first: str, second: str) -> str:
         """Decide how ``first-`` at a line end and ``second`` on the next line are joined."""

@@ -42,6 +42,7 @@ class PdfInfo:
     created: datetime | None = None
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
+    layout_title: str | None = None  # the largest type on the first page that reads like a title
 
 
 def glued_share(text: str) -> float:
@@ -122,6 +123,24 @@ def _page_text(page) -> tuple[str, bool]:
     return text, False
 
 
+def title_from_layout(page) -> str | None:
+    """The text set in the largest type on a page that reads like a title (a brand name alone does not)."""
+    sizes: dict[float, list[str]] = {}
+
+    def collect(text, cm, tm, font, font_size):
+        if text.strip():
+            size = round(font_size * (abs(tm[3] * cm[3]) or 1), 1)
+            sizes.setdefault(size, []).append(" ".join(text.split()))
+
+    page.extract_text(visitor_text=collect)
+    for size in sorted(sizes, reverse=True):
+        candidate = " ".join(sizes[size])
+        words = candidate.split()
+        if 2 <= len(words) <= 30 and any(c.islower() for c in candidate):
+            return candidate
+    return None
+
+
 class _WarningCollector(logging.Handler):
     """Keeps pypdf's logged warnings for the file being read."""
 
@@ -167,6 +186,8 @@ def iter_pdf_pages(path: Path, info: PdfInfo | None = None) -> Iterator[tuple[in
                 info.warnings.append(f"page {number}: {exc}")
                 text, repaired = "", False
             info.glued_pages += repaired
+            if number == 1 and text.strip():
+                info.layout_title = title_from_layout(page)
             chars += len(text.strip())
             yield number, text
         if chars < 10 * max(1, info.pages) and chars < 200:

@@ -1,0 +1,196 @@
+"""The ``citymig`` command line: a thin shell over the indexer package.
+
+Exit status: 0 success; 1 some files failed (the rest is indexed and
+committed); 2 usage error or bad query; 3 the index is busy.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
+from indexer.errors import CitymigError
+from indexer.pipeline import ExtractedDoc, Failed
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder [default: $CITYMIG_INDEX or index/].",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _fail(error: CitymigError) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="citymig")
+def cli() -> None:
+    """citymig: full-text search and discovery for libraries of practice on immigrant integration."""
+
+
+class _Progress:
+    """A tqdm bar on a terminal, one plain line per file elsewhere."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+        self.total = 0
+        self.done = 0
+
+    def plan(self, total: int) -> None:
+        self.total = total
+        if self.quiet or not total:
+            return
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def file(self, result: object) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        source = result.source
+        if isinstance(result, Failed):
+            message = f"failed: {source.path}: {result.reason}"
+        elif isinstance(result, ExtractedDoc):
+            message = f"indexed: {source.relpath} ({result.pages} pages, {result.lang})"
+        else:
+            message = f"unchanged: {source.relpath}"
+        if self.bar is not None:
+            if isinstance(result, Failed):
+                self.bar.write(message, file=sys.stderr)
+            self.bar.update(1)
+        else:
+            click.echo(f"[{self.done}/{self.total}] {message}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Re-extract every file instead of only new and changed ones.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True, help="Seconds per file.")
+@json_option
+def index(paths, index_dir, rebuild, jobs, timeout, as_json) -> None:
+    """Index the documents under PATHS (folders are walked recursively) [default: corpus/].
+
+    Formats: PDF, HTML, Markdown and plain text. A rerun processes only new
+    or changed files and removes documents whose files are gone.
+    """
+    from indexer.store import index_paths
+
+    if not paths:
+        if not Path(DEFAULT_CORPUS).is_dir():
+            raise click.UsageError(f"no PATH given and no {DEFAULT_CORPUS}/ folder here")
+        paths = (Path(DEFAULT_CORPUS),)
+    config = IndexConfig(index_dir=index_dir or default_index_dir(), file_timeout=timeout)
+    if jobs:
+        config.jobs = jobs
+    progress = _Progress(quiet=as_json)
+    try:
+        report = index_paths(paths, config, rebuild=rebuild, on_file=progress.file, on_plan=progress.plan)
+    except CitymigError as error:
+        _fail(error)
+    finally:
+        progress.close()
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        for failure in report.failed:
+            click.echo(f"FAILED {failure['path']}: {failure['reason']}", err=True)
+        click.echo(
+            f"added {report.added}, updated {report.updated}, removed {report.removed}, "
+            f"unchanged {report.unchanged}, failed {len(report.failed)}, "
+            f"pages {report.pages}, {report.seconds:.1f} s"
+        )
+    sys.exit(1 if report.failed else 0)
+
+
+def _terminal_snippet(snippet: str) -> str:
+    parts = re.split(r"<mark>(.*?)</mark>", snippet)
+    return "".join(
+        click.style(html.unescape(part), bold=True) if i % 2 else html.unescape(part) for i, part in enumerate(parts)
+    )
+
+
+@cli.command()
+@click.argument("query")
+@index_option
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of results.")
+@click.option(
+    "--lang", type=click.Choice(["en", "de", "es", "fr"]), default=None, help="Only documents in this language."
+)
+@json_option
+def search(query, index_dir, limit, page, lang, as_json) -> None:
+    """Search the index for QUERY (Whoosh syntax: AND, OR, NOT, "phrases")."""
+    from indexer.search import SearchRequest
+    from indexer.search import search as run_search
+    from indexer.store import open_index
+
+    try:
+        ix = open_index(index_dir or default_index_dir())
+        result = run_search(ix, SearchRequest(q=query, lang=lang, page=page, per_page=limit))
+    except CitymigError as error:
+        _fail(error)
+    if as_json:
+        _echo_json(result)
+        return
+    first = (result["page"] - 1) * result["per_page"]
+    click.echo(f"{result['total']} documents match {query!r}")
+    for rank, hit in enumerate(result["hits"], start=first + 1):
+        score = f"  score {hit['score']:.2f}" if hit["score"] is not None else ""
+        click.echo(f"\n{rank}. {click.style(hit['title'] or '(untitled)', bold=True)}  [{hit['lang']}]{score}")
+        click.echo(f"   {hit['path']}")
+        for found in hit["pages"]:
+            click.echo(f"   p. {found['page']}: {_terminal_snippet(found['snippet'])}")
+
+
+@cli.command()
+@index_option
+@json_option
+def status(index_dir, as_json) -> None:
+    """Show what the index holds and the files that failed in the last run."""
+    from indexer.status import index_status
+
+    try:
+        info = index_status(index_dir or default_index_dir())
+    except CitymigError as error:
+        _fail(error)
+    if as_json:
+        _echo_json(info)
+        return
+    languages = ", ".join(f"{lang} {count}" for lang, count in info["languages"].items()) or "none"
+    click.echo(f"index:        {info['index']}")
+    click.echo(f"documents:    {info['documents']}")
+    click.echo(f"pages:        {info['pages']}")
+    click.echo(f"languages:    {languages}")
+    click.echo(f"last updated: {info['last_updated'] or 'never'}")
+    click.echo(f"failed files in the last run: {len(info['failed'])}")
+    for failure in info["failed"]:
+        click.echo(f"  {failure['path']}: {failure['reason']}")
+
+
+def main() -> None:
+    """Entry point of the ``citymig`` console script."""
+    cli()

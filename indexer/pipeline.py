@@ -1,0 +1,199 @@
+"""The ingestion chain for one file: extract pages → normalise → detect language.
+
+``process_file`` runs in a worker process. It streams pages through two
+spool files on disk (raw, then clean), so a 1,400-page PDF never has its
+whole text in memory, and returns an ``ExtractedDoc`` that names the clean
+spool for the index writer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from indexer.discover import SourceFile, file_hash
+from indexer.errors import ExtractionError
+from indexer.language import LanguageVote, detect_language
+from indexer.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
+from indexer.pdf import PdfInfo, iter_pdf_pages
+from indexer.textfiles import EXTRACTORS
+
+
+@dataclass
+class ExtractedDoc:
+    """A file after extraction: its metadata and where its clean pages are spooled."""
+
+    source: SourceFile
+    sha256: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO date found in the file's own metadata
+    langs: list[str] = field(default_factory=list)
+    pages: int = 0
+    spool: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    glued_pages: int = 0
+
+    @property
+    def lang(self) -> str | None:
+        """Main language of the document."""
+        return self.langs[0] if self.langs else None
+
+    def iter_pages(self) -> Iterator[dict]:
+        """Yield the spooled pages ``{"page", "text", "lang"}`` in order."""
+        if not self.spool:
+            return
+        with open(self.spool, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+    def discard(self) -> None:
+        """Remove the spool file."""
+        if self.spool and os.path.exists(self.spool):
+            os.unlink(self.spool)
+
+
+_FILE_NAME_TITLE = re.compile(r"(\.(docx?|pdf|indd|odt|rtf|pptx?|qxd)$)|^(untitled|microsoft word\b)|^[\w.-]+$", re.I)
+_NOT_A_TITLE = re.compile(r"(https?://|www\.|\w\.(org|com|net|ca|de|es|fr)\b|^(copyright|©|page|seite)\b)", re.I)
+
+
+def looks_like_file_name(title: str) -> bool:
+    """True for metadata titles that are really file names (``report_final_v3.docx``)."""
+    return bool(_FILE_NAME_TITLE.search(title.strip()))
+
+
+def title_from_text(text: str) -> str | None:
+    """The first line of a first page that reads like a title: a few words, not shouting, no address."""
+    for line in text.splitlines()[:15]:
+        line = " ".join(line.split())
+        words = line.split()
+        if 2 <= len(words) <= 20 and any(c.islower() for c in line) and not _NOT_A_TITLE.search(line):
+            return line
+    return None
+
+
+@dataclass
+class Unchanged:
+    """A file whose content hash matches the indexed one."""
+
+    source: SourceFile
+    sha256: str
+
+
+@dataclass
+class Failed:
+    """A file that could not be extracted, with the reason in a librarian's words."""
+
+    source: SourceFile
+    reason: str
+
+
+class FileTimeout(Exception):
+    """Raised inside a worker when a file takes longer than the per-file timeout."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible)."""
+    if not seconds or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise FileTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str]]:
+    """Pages of any supported format, as extracted."""
+    suffix = source.path.suffix.lower()
+    if suffix == ".pdf":
+        info = PdfInfo(pages=0)
+        try:
+            yield from iter_pdf_pages(source.path, info)
+        finally:
+            doc.title = info.title if info.title and not looks_like_file_name(info.title) else info.layout_title
+            doc.author = info.author
+            doc.date = info.created.date().isoformat() if info.created else None
+            doc.warnings.extend(info.warnings)
+            doc.glued_pages = info.glued_pages
+        return
+    extracted = EXTRACTORS[suffix](source.path)
+    # "Post title | Site name": the site name is not the document's title.
+    doc.title, doc.date = (extracted.title or "").split(" | ")[0].strip() or None, extracted.date
+    # Form feeds separate pages in plain text; other formats are one page.
+    for number, text in enumerate(extracted.text.split("\f"), start=1):
+        yield number, text
+    if not extracted.text.strip():
+        raise ExtractionError("no text")
+
+
+def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, timeout: float):
+    """Extract, normalise and detect the language of one file.
+
+    Returns ExtractedDoc, Unchanged (when ``known_hash`` matches) or Failed.
+    """
+    raw_path = clean_path = None
+    try:
+        with time_limit(timeout):
+            sha256 = file_hash(source.path)
+            if sha256 == known_hash:
+                return Unchanged(source, sha256)
+            doc = ExtractedDoc(source=source, sha256=sha256)
+            vocabulary = Vocabulary()
+            fd, raw_path = tempfile.mkstemp(prefix="raw-", suffix=".jsonl", dir=spool_dir)
+            first_page = ""
+            with os.fdopen(fd, "w", encoding="utf-8") as raw:
+                for number, text in _raw_pages(source, doc):
+                    vocabulary.add_page(text)
+                    first_page = first_page or text
+                    raw.write(json.dumps({"page": number, "text": text}) + "\n")
+            if not doc.title:
+                doc.title = title_from_text(strip_running_lines(nfkc(first_page), vocabulary))
+            vote = LanguageVote.empty()
+            sample = ""  # decides the language of documents too short for any page to vote
+            fd, clean_path = tempfile.mkstemp(prefix="doc-", suffix=".jsonl", dir=spool_dir)
+            with open(raw_path, encoding="utf-8") as raw, os.fdopen(fd, "w", encoding="utf-8") as clean:
+                for line in raw:
+                    page = json.loads(line)
+                    text = normalize_page(page["text"], vocabulary)
+                    lang = detect_language(text)
+                    vote.add(lang, text)
+                    if len(sample) < 3000:
+                        sample += " " + text
+                    clean.write(json.dumps({"page": page["page"], "text": text, "lang": lang}) + "\n")
+                    doc.pages += 1
+            os.unlink(raw_path)
+            raw_path = None
+            doc.langs = vote.languages() or [detect_language(sample) or "en"]
+            doc.spool, clean_path = clean_path, None
+            return doc
+    except FileTimeout:
+        return Failed(source, f"took longer than {timeout:g} s to extract (per-file timeout)")
+    except ExtractionError as exc:
+        return Failed(source, str(exc))
+    except PermissionError:
+        return Failed(source, "cannot read the file: permission denied")
+    except OSError as exc:
+        return Failed(source, f"cannot read the file: {exc.strerror or exc}")
+    except RecursionError:
+        return Failed(source, "damaged PDF: structure nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
+        return Failed(source, f"unexpected error while extracting: {type(exc).__name__}: {exc}")
+    finally:
+        for leftover in (raw_path, clean_path):
+            if leftover and os.path.exists(leftover):
+                os.unlink(leftover)

@@ -1,0 +1,51 @@
+"""The Whoosh schema: one record per document followed by one record per page.
+
+Page records carry their document's id (a sortable column) and its facet
+values, so searches and filters run on pages and hits group by document. Page text is
+indexed with the analyzer of the page's language (Snowball stemming and
+stopwords), each language in its own field, so stems never cross languages.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from indexer.language import LANGUAGES
+
+SCHEMA_VERSION = 1
+
+
+def content_field(lang: str) -> str:
+    """Name of the field that holds page text in ``lang``."""
+    return f"content_{lang}"
+
+
+def build_schema() -> Schema:
+    """The schema of a citymig index."""
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "doc_id": ID(stored=True, sortable=True),
+        "kind": ID(stored=True),  # "doc" or "page"
+        "path": ID(stored=True),
+        "relpath": STORED(),
+        "title": TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None), field_boost=2.0),
+        "page": NUMERIC(stored=True),
+        "pages": NUMERIC(stored=True),
+        "text": STORED(),
+        "lang": ID(stored=True, sortable=True),
+        "langs": KEYWORD(stored=True, commas=True, scorable=False),
+        "year": NUMERIC(stored=True, sortable=True),
+        "doc_type": ID(stored=True, sortable=True),
+        "city": KEYWORD(stored=True, commas=True),
+        "country": KEYWORD(stored=True, commas=True),
+        "theme": KEYWORD(stored=True, commas=True),
+        "size": STORED(),
+        "mtime": STORED(),
+        "sha256": STORED(),
+        "indexed_at": NUMERIC(stored=True, sortable=True),
+        "warnings": STORED(),
+    }
+    for lang in LANGUAGES:
+        fields[content_field(lang)] = TEXT(analyzer=LanguageAnalyzer(lang), phrase=True)
+    return Schema(**fields)

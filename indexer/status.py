@@ -1,0 +1,34 @@
+"""Describe an index: how much it holds, in which languages, and how its last run went."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh.query import Term
+from whoosh.sorting import FieldFacet
+
+from indexer.store import open_index, read_run_report
+
+
+def index_status(index_dir: Path) -> dict:
+    """Documents, pages, languages, last update and the files that failed in the last run."""
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        documents = searcher.search(Term("kind", "doc"), limit=None, groupedby={"lang": FieldFacet("lang")})
+        languages = {lang: len(docnums) for lang, docnums in documents.groups("lang").items() if lang}
+        pages = len(searcher.search(Term("kind", "page"), limit=None, scored=False).docs())
+        total_docs = len(documents)
+    report = read_run_report(index_dir) or {}
+    finished = report.get("finished")
+    return {
+        "index": str(index_dir),
+        "documents": total_docs,
+        "pages": pages,
+        "languages": dict(sorted(languages.items(), key=lambda item: -item[1])),
+        "last_updated": datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds") if finished else None,
+        "last_run": {key: report.get(key) for key in ("added", "updated", "removed", "unchanged", "pages", "seconds")}
+        if report
+        else None,
+        "failed": report.get("failed", []),
+    }

@@ -1,0 +1,279 @@
+"""Write the index: incremental runs, parallel extraction, one writer, periodic commits.
+
+Crash safety comes from Whoosh: a commit writes new segment files and then
+atomically replaces the table of contents, so a run killed at any moment
+leaves the last committed state. The fingerprint of every indexed file
+(size, mtime, SHA-256) is stored in the index itself, so the next run knows
+exactly what was committed and redoes only the rest, without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from whoosh import index as whoosh_index
+
+from indexer.config import IndexConfig
+from indexer.discover import SourceFile, find_files
+from indexer.errors import IndexBusy, IndexMissing
+from indexer.pipeline import ExtractedDoc, Failed, Unchanged, process_file
+from indexer.schema import SCHEMA_VERSION, build_schema, content_field
+
+RUN_REPORT = "citymig-run.json"
+LOCK_FILE = "citymig.lock"
+INDEX_NAME = f"citymig_v{SCHEMA_VERSION}"
+
+
+@dataclass
+class RunReport:
+    """What an indexing run did, file by file where it matters."""
+
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    pages: int = 0
+    failed: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    glued_pages_repaired: int = 0
+
+    @property
+    def seconds(self) -> float:
+        """Wall-clock duration of the run."""
+        return round((self.finished or time.time()) - self.started, 2)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {**asdict(self), "seconds": self.seconds}
+
+
+def index_exists(index_dir: Path) -> bool:
+    """True when a citymig index has been committed in ``index_dir``."""
+    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def open_index(index_dir: Path):
+    """Open an existing index for reading."""
+    if not index_exists(index_dir):
+        raise IndexMissing(f"no citymig index in {index_dir}: run `citymig index` first")
+    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+def _open_or_create(index_dir: Path):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if index_exists(index_dir):
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+
+
+def read_run_report(index_dir: Path) -> dict | None:
+    """The report of the last completed run, if any."""
+    try:
+        return json.loads((Path(index_dir) / RUN_REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_run_report(index_dir: Path, report: RunReport) -> None:
+    target = Path(index_dir) / RUN_REPORT
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, target)  # atomic: status never reads half a report
+
+
+def indexed_files(searcher) -> dict[str, dict]:
+    """Stored fields of every indexed document, by absolute path."""
+    return {fields["path"]: fields for fields in searcher.documents(kind="doc")}
+
+
+def _doc_record(doc: ExtractedDoc) -> dict:
+    source = doc.source
+    title = doc.title or source.path.stem.replace("_", " ").replace("-", " ")
+    return {
+        "id": source.doc_id,
+        "doc_id": source.doc_id,
+        "kind": "doc",
+        "path": str(source.path),
+        "relpath": source.relpath,
+        "title": title,
+        "pages": doc.pages,
+        "lang": doc.lang,
+        "langs": ",".join(doc.langs),
+        "size": source.size,
+        "mtime": source.mtime,
+        "sha256": doc.sha256,
+        "indexed_at": int(time.time()),
+        "warnings": doc.warnings[:20],
+    }
+
+
+def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
+    for page in doc.iter_pages():
+        # A short page's own guess is noise; a page in another of the document's languages keeps it.
+        lang = page["lang"] if page["lang"] in doc.langs and len(page["text"]) >= 200 else doc.lang
+        record = {
+            "id": f"{doc.source.doc_id}:{page['page']}",
+            "doc_id": doc.source.doc_id,
+            "kind": "page",
+            "path": str(doc.source.path),
+            "page": page["page"],
+            "text": page["text"],
+            "lang": lang,
+            "langs": ",".join(doc.langs),
+        }
+        if page["text"]:
+            record[content_field(lang)] = page["text"]
+        yield record
+
+
+def _write_doc(writer, doc: ExtractedDoc, replace: bool) -> None:
+    if replace:
+        writer.delete_by_term("doc_id", doc.source.doc_id)
+    with writer.group():
+        writer.add_document(**_doc_record(doc))
+        for record in _page_records(doc):
+            writer.add_document(**record)
+
+
+def _run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, spool_dir: str) -> Iterator:
+    """Yield the result of ``process_file`` for every task, in parallel when jobs > 1."""
+    if config.jobs == 1 or len(tasks) <= 1:
+        for source, known in tasks:
+            yield process_file(source, known, spool_dir, config.file_timeout)
+        return
+    pending = list(reversed(tasks))
+    while pending:
+        with ProcessPoolExecutor(max_workers=config.jobs) as pool:
+            running = {}
+            try:
+                while pending or running:
+                    while pending and len(running) < 2 * config.jobs:
+                        source, known = pending.pop()
+                        future = pool.submit(process_file, source, known, spool_dir, config.file_timeout)
+                        running[future] = source
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        source = running.pop(future)
+                        yield future.result()
+            except BrokenProcessPool:
+                # A worker died (crash or out of memory): the files it held are reported, the rest go on.
+                for source in running.values():
+                    yield Failed(source, "the extraction process crashed on this file")
+
+
+def _stale_docs(existing: dict[str, dict], found: set[str], roots: list[Path]) -> list[dict]:
+    """Indexed documents whose file is gone, or no longer found under a folder being indexed."""
+    stale = []
+    for path, fields in existing.items():
+        under_root = any(Path(path).is_relative_to(root) for root in roots)
+        if path not in found and (under_root or not os.path.exists(path)):
+            stale.append(fields)
+    return stale
+
+
+def index_paths(
+    paths: Iterable[Path],
+    config: IndexConfig,
+    rebuild: bool = False,
+    on_file: Callable[[object], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Index the files under ``paths`` incrementally; ``rebuild`` re-extracts everything.
+
+    ``on_plan(n)`` is told how many files need extraction; ``on_file(result)`` hears about each one.
+    Raises IndexBusy when another run holds the index for longer than ``config.lock_timeout``.
+    """
+    index_dir = Path(config.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK_FILE))
+    try:
+        lock.acquire(timeout=config.lock_timeout)
+    except Timeout as exc:
+        raise IndexBusy(
+            f"the index is being updated by another process ({index_dir}); "
+            f"waited {config.lock_timeout:g} s, try again when it has finished"
+        ) from exc
+    try:
+        return _index_locked(paths, config, index_dir, rebuild, on_file, on_plan)
+    finally:
+        lock.release()
+
+
+def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunReport:
+    report = RunReport()
+    roots = [Path(p).absolute() for p in paths]
+    for leftover in index_dir.glob(".spool-*"):  # from a killed run: we hold the lock, nobody uses it
+        shutil.rmtree(leftover, ignore_errors=True)
+    ix = _open_or_create(index_dir)
+    with ix.searcher() as searcher:
+        existing = indexed_files(searcher)
+    sources = list(find_files(roots))
+    tasks = []
+    for source in sources:
+        known = existing.get(str(source.path))
+        if known and not rebuild and known.get("size") == source.size and known.get("mtime") == source.mtime:
+            report.unchanged += 1
+        else:
+            tasks.append((source, None if rebuild or not known else known.get("sha256")))
+    stale = _stale_docs(existing, {str(s.path) for s in sources}, roots)
+    if on_plan:
+        on_plan(len(tasks))
+
+    spool_dir = tempfile.mkdtemp(prefix=".spool-", dir=index_dir)
+    writer = ix.writer()
+    changed = 0
+    try:
+        for fields in stale:
+            writer.delete_by_term("doc_id", fields["doc_id"])
+            report.removed += 1
+            changed += 1
+        for result in _run_tasks(tasks, config, spool_dir):
+            if isinstance(result, ExtractedDoc):
+                replace = str(result.source.path) in existing
+                try:
+                    _write_doc(writer, result, replace)
+                finally:
+                    result.discard()
+                report.updated += replace
+                report.added += not replace
+                report.pages += result.pages
+                report.glued_pages_repaired += result.glued_pages
+                if result.warnings:
+                    report.warnings.append({"path": str(result.source.path), "warnings": result.warnings[:20]})
+                changed += 1
+            elif isinstance(result, Unchanged):
+                report.unchanged += 1
+            elif isinstance(result, Failed):
+                report.failed.append({"path": str(result.source.path), "reason": result.reason})
+            if on_file:
+                on_file(result)
+            if changed >= config.commit_every:
+                writer.commit()
+                writer, changed = ix.writer(), 0
+        if changed:
+            writer.commit()
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        shutil.rmtree(spool_dir, ignore_errors=True)
+    report.finished = time.time()
+    _write_run_report(index_dir, report)
+    return report
+
+
+__all__ = ["RunReport", "index_paths", "open_index", "index_exists", "read_run_report"]
