@@ -89,9 +89,15 @@ class _Progress:
 @index_option
 @click.option("--rebuild", is_flag=True, help="Re-extract every file instead of only new and changed ones.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
-@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True, help="Seconds per file.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=120.0, show_default=True, help="Seconds per file.")
+@click.option(
+    "--wait", type=click.FloatRange(min=0), default=10.0, show_default=True, help="Seconds to wait for another run."
+)
+@click.option(
+    "--commit-every", type=click.IntRange(min=1), default=200, show_default=True, help="Documents between commits."
+)
 @json_option
-def index(paths, index_dir, rebuild, jobs, timeout, as_json) -> None:
+def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json) -> None:
     """Index the documents under PATHS (folders are walked recursively) [default: corpus/].
 
     Formats: PDF, HTML, Markdown and plain text. A rerun processes only new
@@ -103,7 +109,9 @@ def index(paths, index_dir, rebuild, jobs, timeout, as_json) -> None:
         if not Path(DEFAULT_CORPUS).is_dir():
             raise click.UsageError(f"no PATH given and no {DEFAULT_CORPUS}/ folder here")
         paths = (Path(DEFAULT_CORPUS),)
-    config = IndexConfig(index_dir=index_dir or default_index_dir(), file_timeout=timeout)
+    config = IndexConfig(
+        index_dir=index_dir or default_index_dir(), file_timeout=timeout, lock_timeout=wait, commit_every=commit_every
+    )
     if jobs:
         config.jobs = jobs
     progress = _Progress(quiet=as_json)
@@ -189,6 +197,39 @@ def status(index_dir, as_json) -> None:
     click.echo(f"failed files in the last run: {len(info['failed'])}")
     for failure in info["failed"]:
         click.echo(f"  {failure['path']}: {failure['reason']}")
+
+
+@cli.command()
+@index_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads.")
+def serve(index_dir, host, port, threads) -> None:
+    """Serve the search UI with waitress; builds the index from corpus/ first if there is none."""
+    import waitress
+
+    from indexer.store import index_exists, index_paths
+    from search_app import create_app
+
+    index_dir = index_dir or default_index_dir()
+    if not index_exists(index_dir):
+        if not Path(DEFAULT_CORPUS).is_dir():
+            raise click.UsageError(f"no index in {index_dir} and no {DEFAULT_CORPUS}/ folder to build one from")
+        click.echo(f"No index in {index_dir}: indexing {DEFAULT_CORPUS}/ first", err=True)
+        progress = _Progress(quiet=False)
+        try:
+            report = index_paths(
+                [Path(DEFAULT_CORPUS)], IndexConfig(index_dir=index_dir), on_file=progress.file, on_plan=progress.plan
+            )
+        except CitymigError as error:
+            _fail(error)
+        finally:
+            progress.close()
+        click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
+    click.echo(f"citymig serving {index_dir} on http://{host}:{port}/", err=True)
+    waitress.serve(create_app({"INDEX_DIR": str(index_dir)}), host=host, port=port, threads=threads)
 
 
 def main() -> None:

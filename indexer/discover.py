@@ -37,7 +37,10 @@ def _stat(path: Path, root: Path) -> SourceFile | None:
     try:
         st = path.stat()
     except OSError:
-        return None
+        try:  # a dangling or looping link: keep it, so that reading it fails and is reported
+            st = path.lstat()
+        except OSError:
+            return None
     return SourceFile(path=path, root=root, size=st.st_size, mtime=st.st_mtime)
 
 

@@ -134,11 +134,10 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
     extracted = EXTRACTORS[suffix](source.path)
     # "Post title | Site name": the site name is not the document's title.
     doc.title, doc.date = (extracted.title or "").split(" | ")[0].strip() or None, extracted.date
-    # Form feeds separate pages in plain text; other formats are one page.
-    for number, text in enumerate(extracted.text.split("\f"), start=1):
-        yield number, text
     if not extracted.text.strip():
         raise ExtractionError("no text")
+    # Form feeds separate pages in plain text; other formats are one page.
+    yield from enumerate(extracted.text.split("\f"), start=1)
 
 
 def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, timeout: float):
