@@ -142,36 +142,68 @@ def _terminal_snippet(snippet: str) -> str:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", required=False, default="")
 @index_option
 @click.option("--limit", type=click.IntRange(min=1, max=1000), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of results.")
+@click.option("--city", multiple=True, help="Only documents about this city (repeatable: any of them).")
+@click.option("--country", multiple=True, help="Only documents about this country, ISO code like ES (repeatable).")
+@click.option("--year", help="Only documents published in this year or range: 2012, 2010-2014, 2010-.")
+@click.option("--theme", multiple=True, help="Only documents on this theme: Live, Work, Learn, Connect, Plan.")
+@click.option("--lang", multiple=True, help="Only documents in this language: en, de, es, fr (repeatable).")
+@click.option("--type", "doc_type", multiple=True, help="Only this document type: profile, report, essay, blog.")
 @click.option(
-    "--lang", type=click.Choice(["en", "de", "es", "fr"]), default=None, help="Only documents in this language."
+    "--sort",
+    default="relevance",
+    show_default=True,
+    help="relevance, year (newest first), year_asc, title or newest (last indexed first).",
 )
+@click.option("--all", "browse", is_flag=True, help="Browse every document (same as an empty QUERY).")
 @json_option
-def search(query, index_dir, limit, page, lang, as_json) -> None:
-    """Search the index for QUERY (Whoosh syntax: AND, OR, NOT, "phrases")."""
-    from indexer.search import SearchRequest
+def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_type, sort, browse, as_json) -> None:
+    """Search the index for QUERY (Whoosh syntax: AND, OR, NOT, "phrases"); an empty QUERY browses.
+
+    Several values of one filter are OR; different filters are AND.
+    """
+    from indexer.search import request_from_params
     from indexer.search import search as run_search
     from indexer.store import open_index
 
+    params = {"q": [] if browse else [query], "city": city, "country": country, "year": [year] if year else []}
+    params |= {"theme": theme, "lang": lang, "type": doc_type, "sort": [sort], "page": [str(page)]}
     try:
-        ix = open_index(index_dir or default_index_dir())
-        result = run_search(ix, SearchRequest(q=query, lang=lang, page=page, per_page=limit))
+        request = request_from_params(params, per_page=limit)
+        result = run_search(open_index(index_dir or default_index_dir()), request)
     except CitymigError as error:
         _fail(error)
     if as_json:
         _echo_json(result)
         return
+    _print_result(result)
+
+
+def _print_result(result: dict) -> None:
     first = (result["page"] - 1) * result["per_page"]
-    click.echo(f"{result['total']} documents match {query!r}")
+    described = f"match {result['query']!r}" if result["query"] else "in the collection"
+    click.echo(f"{result['total']} documents {described}")
     for rank, hit in enumerate(result["hits"], start=first + 1):
         score = f"  score {hit['score']:.2f}" if hit["score"] is not None else ""
+        facets = " · ".join(
+            str(part)
+            for part in (hit["doc_type"], hit["year"], ", ".join(hit["city"]), ", ".join(hit["theme"]))
+            if part
+        )
         click.echo(f"\n{rank}. {click.style(hit['title'] or '(untitled)', bold=True)}  [{hit['lang']}]{score}")
-        click.echo(f"   {hit['path']}")
+        click.echo(f"   {hit['path']}" + (f"\n   {facets}" if facets else ""))
         for found in hit["pages"]:
             click.echo(f"   p. {found['page']}: {_terminal_snippet(found['snippet'])}")
+    shown = [
+        f"{name}: " + ", ".join(f"{v['value']} ({v['count']})" for v in values[:8])
+        for name, values in result["facets"].items()
+        if values
+    ]
+    if shown:
+        click.echo("\nfacets:\n  " + "\n  ".join(shown))
 
 
 @cli.command()

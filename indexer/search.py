@@ -5,16 +5,24 @@ and once for titles. Pages are searched, and their hits grouped by the
 ``doc_id`` column: a document scores as its best page (or its title), so
 ranking, totals and pagination are about documents, and the snippets of a
 hit come from the page hits already scored.
+
+Facets are counted by Whoosh (``groupedby``) over the *document* records
+of the result, so a 40-page report counts once. Several values of one facet
+are OR, different facets are AND, and each facet's counts ignore that
+facet's own filter (the counts say what ticking one more value would add),
+as in library discovery interfaces.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from whoosh import highlight
+from whoosh import highlight, sorting
 from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, NumericRange, Or, Query, Term
 from whoosh.searching import Hit
 
 from indexer.errors import BadQuery
@@ -23,7 +31,14 @@ from indexer.schema import content_field
 
 MAX_QUERY_CHARS = 1000
 PAGES_PER_HIT = 3
+MAX_PER_PAGE = 1000
 FACETS = ("city", "country", "year", "theme", "lang", "doc_type")
+FILTER_FACETS = ("city", "country", "theme", "lang", "doc_type")  # keyword facets; year is a range
+THEMES = ("Live", "Work", "Learn", "Connect", "Plan")
+DOC_TYPES = ("profile", "report", "essay", "blog")
+SORTS = ("relevance", "year", "year_asc", "title", "newest")
+PARAM_NAMES = {"type": "doc_type"}  # query-string names that differ from the facet name
+_YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(?:(-|–|\.\.)\s*(\d{4})?)?\s*$")
 
 
 @dataclass
@@ -31,10 +46,97 @@ class SearchRequest:
     """Everything that defines a result list, as it appears in a permalink."""
 
     q: str = ""
-    lang: str | None = None
+    lang: str | None = None  # shorthand for filters["lang"] = [lang]
     page: int = 1
     per_page: int = 10
     filters: dict[str, list[str]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+
+    def active_filters(self) -> dict[str, list[str]]:
+        """Keyword filters with values, ``lang`` folded in."""
+        active = {name: list(values) for name, values in self.filters.items() if values}
+        if self.lang and self.lang not in active.get("lang", []):
+            active.setdefault("lang", []).append(self.lang)
+        return active
+
+    def year_label(self) -> str | None:
+        """The year filter as written in a permalink: ``2010-2014``, ``2012``, ``2010-``."""
+        if self.year_from is None and self.year_to is None:
+            return None
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from or ''}-{self.year_to or ''}"
+
+
+def parse_year(text: str) -> tuple[int | None, int | None]:
+    """``2012`` → (2012, 2012); ``2010-2014`` or ``2010..2014`` → (2010, 2014); ``2010-`` → (2010, None)."""
+    match = _YEAR_RANGE.match(text or "")
+    if not match or not (match.group(1) or match.group(3)):
+        raise BadQuery(f"year must be a year or a range like 2010-2014, not {text!r}")
+    low = int(match.group(1)) if match.group(1) else None
+    high = int(match.group(3)) if match.group(3) else None
+    if not match.group(2):
+        high = low
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return low, high
+
+
+def _positive_int(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadQuery(f"{name} must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise BadQuery(f"{name} must be 1 or more, not {number}")
+    return number
+
+
+def request_from_params(params: Mapping[str, list[str]], per_page: int = 10) -> SearchRequest:
+    """A SearchRequest from permalink parameters (``q``, ``city``, ``country``, ``year``, ``theme``,
+    ``lang``, ``type``, ``sort``, ``page``, ``per_page``), each a list of values; raise BadQuery."""
+
+    def first(name: str) -> str | None:
+        values = [v for v in params.get(name, []) if v not in (None, "")]
+        return values[0] if values else None
+
+    request = SearchRequest(q=first("q") or "", per_page=per_page)
+    for name in FILTER_FACETS:
+        values = []
+        for param in (name, *[p for p, target in PARAM_NAMES.items() if target == name]):
+            for value in params.get(param, []):
+                # "city=Barcelona,Madrid" and "city=Barcelona&city=Madrid" mean the same.
+                values += [part.strip() for part in (value or "").split(",") if part.strip()]
+        if values:
+            request.filters[name] = list(dict.fromkeys(values))
+    if first("year"):
+        request.year_from, request.year_to = parse_year(first("year"))
+    if first("sort"):
+        request.sort = first("sort")
+    if first("page"):
+        request.page = _positive_int(first("page"), "page")
+    if first("per_page"):
+        request.per_page = min(_positive_int(first("per_page"), "per_page"), MAX_PER_PAGE)
+    validate(request)
+    return request
+
+
+def validate(request: SearchRequest) -> None:
+    """Raise BadQuery for values no index can hold: page < 1, an unknown sort, language, theme or type."""
+    if request.page < 1 or request.per_page < 1:
+        raise BadQuery("page and per_page must be positive numbers")
+    if request.sort not in SORTS:
+        raise BadQuery(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
+    filters = request.active_filters()
+    known = {"lang": LANGUAGES, "theme": THEMES, "doc_type": DOC_TYPES}
+    for name, allowed in known.items():
+        for value in filters.get(name, []):
+            if value not in allowed:
+                raise BadQuery(f"unknown {name.replace('doc_', '')} {value!r}: use one of {', '.join(allowed)}")
+    if len(request.q or "") > MAX_QUERY_CHARS:
+        raise BadQuery(f"the query is too long ({len(request.q)} characters; the limit is {MAX_QUERY_CHARS})")
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -85,13 +187,15 @@ def parse_query(schema, text: str, lang: str | None = None) -> tuple[Query, Quer
     return pages, titles
 
 
-def _filter_query(request: SearchRequest) -> list[Query]:
-    clauses: list[Query] = []
-    if request.lang:
-        clauses.append(Term("langs", request.lang))
-    for name, values in request.filters.items():
-        if values:
-            clauses.append(Or([Term(name, value) for value in values]))
+def _facet_clause(name: str, values: list[str]) -> Query:
+    return Or([Term(name if name != "lang" else "langs", value) for value in values])
+
+
+def _filter_clauses(request: SearchRequest, skip: str | None = None) -> list[Query]:
+    """Whoosh queries for the request's filters (all but ``skip``), for document and page records alike."""
+    clauses = [_facet_clause(name, values) for name, values in request.active_filters().items() if name != skip]
+    if skip != "year" and (request.year_from is not None or request.year_to is not None):
+        clauses.append(NumericRange("year", request.year_from, request.year_to))
     return clauses
 
 
@@ -106,8 +210,14 @@ def _snippets(page_results, docnums: list[tuple[float, int]]) -> list[dict]:
     return pages
 
 
-def _rank_documents(searcher, page_results, title_results) -> list[tuple[float, str, list]]:
-    """Documents ranked by their best page or title score, with their page hits best first."""
+def _doc_numbers(searcher) -> dict[str, int]:
+    """Document number of every document record, by doc_id (the page records point to these)."""
+    doc_ids = searcher.reader().column_reader("doc_id")
+    return {doc_ids[n]: n for n in searcher.docs_for_query(Term("kind", "doc"))}
+
+
+def _rank_documents(searcher, page_results, title_results) -> tuple[dict[str, float], dict[str, list]]:
+    """Each matching document's best page or title score, and its page hits best first."""
     doc_ids = searcher.reader().column_reader("doc_id")
     best: dict[str, float] = {}
     pages: dict[str, list[tuple[float, int]]] = {}
@@ -118,62 +228,124 @@ def _rank_documents(searcher, page_results, title_results) -> list[tuple[float, 
     for score, docnum in title_results.top_n:
         doc_id = doc_ids[docnum]
         best[doc_id] = max(best.get(doc_id, 0.0), score)
-    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-    return [(score, doc_id, pages.get(doc_id, [])) for doc_id, score in ranked]
+    return best, pages
 
 
 def _split(value: str | None) -> list[str]:
     return [part for part in (value or "").split(",") if part]
 
 
-def _hit(fields: dict, score: float | None, pages: list[dict]) -> dict:
+def hit_summary(fields: dict, score: float | None = None, pages: list[dict] | None = None) -> dict:
+    """A document's stored fields in the JSON shape of a search hit."""
     return {
         "id": fields["doc_id"],
         "title": fields.get("title"),
         "path": fields.get("path"),
+        "relpath": fields.get("relpath"),
         "lang": fields.get("lang"),
         "langs": _split(fields.get("langs")),
-        "year": fields.get("year"),
+        "year": fields.get("year") or None,
         "doc_type": fields.get("doc_type"),
         "city": _split(fields.get("city")),
         "country": _split(fields.get("country")),
         "theme": _split(fields.get("theme")),
+        "pages_total": fields.get("pages"),
         "score": round(score, 4) if score is not None else None,
-        "pages": pages,
+        "pages": pages or [],
     }
+
+
+def _facet(name: str):
+    if name == "year":
+        return sorting.FieldFacet("year")
+    return sorting.FieldFacet("langs" if name == "lang" else name, allow_overlap=True)
+
+
+def _count_facets(searcher, request: SearchRequest, candidates: set[int] | None) -> dict[str, list[dict]]:
+    """Documents per facet value among ``candidates`` (document numbers; None: every document).
+
+    Facets without an active filter are counted in one pass; each filtered facet in a pass of its own
+    that leaves its own filter out.
+    """
+    active = set(request.active_filters()) | ({"year"} if request.year_label() else set())
+    passes = [(None, [name for name in FACETS if name not in active])] + [(name, [name]) for name in sorted(active)]
+    counts: dict[str, list[dict]] = {}
+    for skip, names in passes:
+        if not names:
+            continue
+        results = searcher.search(
+            And([Term("kind", "doc"), *_filter_clauses(request, skip=skip)]),
+            filter=candidates,
+            groupedby={name: _facet(name) for name in names},
+            maptype=sorting.Count,
+            limit=None,
+            scored=False,
+        )
+        for name in names:
+            groups = {value: n for value, n in results.groups(name).items() if value not in (None, "", 0)}
+            if name == "year":
+                ordered = sorted(groups.items())
+            else:
+                ordered = sorted(groups.items(), key=lambda item: (-item[1], str(item[0])))
+            counts[name] = [{"value": value, "count": n} for value, n in ordered]
+    return {name: counts.get(name, []) for name in FACETS}
+
+
+def _order(searcher, request: SearchRequest, scores: dict[str, float], numbers: dict[str, int]) -> list[str]:
+    """Doc ids in the order the request asks for; relevance falls back to title when nothing is scored."""
+    stored = searcher.stored_fields
+
+    def title(doc_id: str) -> str:
+        return (stored(numbers[doc_id]).get("title") or "").casefold()
+
+    if request.sort == "relevance" and request.q.strip():
+        return sorted(scores, key=lambda d: (-scores[d], d))
+    if request.sort in ("year", "year_asc"):
+        years = searcher.reader().column_reader("year")
+        sign = -1 if request.sort == "year" else 1
+        # Documents without a year come last either way.
+        return sorted(scores, key=lambda d: (not years[numbers[d]], sign * (years[numbers[d]] or 0), title(d)))
+    if request.sort == "newest":
+        added = searcher.reader().column_reader("indexed_at")
+        return sorted(scores, key=lambda d: (-(added[numbers[d]] or 0), title(d)))
+    return sorted(scores, key=title)
 
 
 def search(ix, request: SearchRequest) -> dict:
     """Run a search and return the JSON-ready result described in the README."""
-    if request.page < 1 or request.per_page < 1:
-        raise BadQuery("page and per_page must be positive numbers")
-    if request.lang and request.lang not in LANGUAGES:
-        raise BadQuery(f"unknown language {request.lang!r}: use one of {', '.join(LANGUAGES)}")
+    validate(request)
     text = (request.q or "").strip()
-    filters = _filter_query(request)
     first = (request.page - 1) * request.per_page
     with ix.searcher() as searcher:
+        numbers = _doc_numbers(searcher)
+        page_results = None
+        page_hits: dict[str, list] = {}
         if text:
-            page_query, title_query = parse_query(ix.schema, text, request.lang)
-            page_results = searcher.search(page_query, limit=None, filter=And([Term("kind", "page"), *filters]))
+            page_query, title_query = parse_query(ix.schema, text)
+            page_results = searcher.search(page_query, limit=None, filter=Term("kind", "page"))
             page_results.highlighter = _highlighter()
-            title_results = searcher.search(title_query, limit=None, filter=And([Term("kind", "doc"), *filters]))
-            ranked = _rank_documents(searcher, page_results, title_results)
-            total = len(ranked)
-            hits = []
-            for score, doc_id, page_hits in ranked[first : first + request.per_page]:
-                fields = searcher.document(id=doc_id) or {"doc_id": doc_id}
-                hits.append(_hit(fields, score, _snippets(page_results, page_hits)))
+            title_results = searcher.search(title_query, limit=None, filter=Term("kind", "doc"))
+            scores, page_hits = _rank_documents(searcher, page_results, title_results)
+            candidates = {numbers[d] for d in scores if d in numbers}
         else:
-            results = searcher.search(And([Term("kind", "doc"), *filters]), limit=None, scored=False)
-            total = len(results)
-            docnums = sorted(results.docs())[first : first + request.per_page]
-            hits = [_hit(searcher.stored_fields(n), None, []) for n in docnums]
+            scores = dict.fromkeys(numbers, 0.0)
+            candidates = None
+        kept = searcher.docs_for_query(And([Term("kind", "doc"), *_filter_clauses(request)]))
+        kept = set(kept) if candidates is None else candidates.intersection(kept)
+        scores = {d: s for d, s in scores.items() if numbers.get(d) in kept}
+        ordered = _order(searcher, request, scores, numbers)
+        hits = []
+        for doc_id in ordered[first : first + request.per_page]:
+            fields = searcher.stored_fields(numbers[doc_id])
+            snippets = _snippets(page_results, page_hits.get(doc_id, [])) if page_results else []
+            hits.append(hit_summary(fields, scores[doc_id] if text else None, snippets))
         return {
             "query": request.q,
-            "total": total,
+            "total": len(ordered),
             "page": request.page,
             "per_page": request.per_page,
+            "sort": request.sort,
+            "filters": {**request.active_filters(), **({"year": request.year_label()} if request.year_label() else {})},
             "hits": hits,
-            "facets": {name: [] for name in FACETS},
+            "facets": _count_facets(searcher, request, candidates),
         }
