@@ -126,12 +126,16 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
     else:
         for failure in report.failed:
             click.echo(f"FAILED {failure['path']}: {failure['reason']}", err=True)
+        for error in report.metadata_errors:
+            click.echo(f"METADATA {error['path']} line {error['line']}: {error['reason']}", err=True)
         click.echo(
             f"added {report.added}, updated {report.updated}, removed {report.removed}, "
             f"unchanged {report.unchanged}, failed {len(report.failed)}, "
-            f"pages {report.pages}, {report.seconds:.1f} s"
+            + (f"metadata updated {report.metadata_updated}, " if report.metadata_updated else "")
+            + (f"metadata errors {len(report.metadata_errors)}, " if report.metadata_errors else "")
+            + f"pages {report.pages}, {report.seconds:.1f} s"
         )
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if report.failed or report.metadata_errors else 0)
 
 
 def _terminal_snippet(snippet: str) -> str:
@@ -207,6 +211,35 @@ def _print_result(result: dict) -> None:
 
 
 @cli.command()
+@click.argument("document")
+@index_option
+@json_option
+def explain(document, index_dir, as_json) -> None:
+    """Show why DOCUMENT (an id from `citymig search`, or a file path) has its city, country, year, themes and type."""
+    from indexer.explain import explain_document
+    from indexer.store import open_index
+
+    try:
+        info = explain_document(open_index(index_dir or default_index_dir()), document)
+    except CitymigError as error:
+        _fail(error)
+    if as_json:
+        _echo_json(info)
+        return
+    click.echo(f"{click.style(info['title'] or '(untitled)', bold=True)}  [{', '.join(info['langs'])}]")
+    click.echo(f"{info['path']}  (id {info['id']})")
+    for name, values in info["facets"].items():
+        if not values:
+            click.echo(f"{name}: none found")
+        for found in values:
+            click.echo(f"{name}: {found['value']}")
+            for reason in found["evidence"] or ["(no evidence recorded)"]:
+                click.echo(f"    {reason}")
+    if info["librarian"]:
+        click.echo(f"librarian metadata: {info['librarian']['origin']}: {info['librarian']['values']}")
+
+
+@cli.command()
 @index_option
 @json_option
 def status(index_dir, as_json) -> None:
@@ -229,6 +262,10 @@ def status(index_dir, as_json) -> None:
     click.echo(f"failed files in the last run: {len(info['failed'])}")
     for failure in info["failed"]:
         click.echo(f"  {failure['path']}: {failure['reason']}")
+    if info["metadata_errors"]:
+        click.echo(f"metadata rows that could not be used: {len(info['metadata_errors'])}")
+    for error in info["metadata_errors"]:
+        click.echo(f"  {error['path']} line {error['line']}: {error['reason']}")
 
 
 @cli.command()

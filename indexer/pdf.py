@@ -39,6 +39,7 @@ class PdfInfo:
     pages: int
     title: str | None = None
     author: str | None = None
+    creator: str | None = None  # the program that made the file ("Microsoft Word")
     created: datetime | None = None
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
@@ -160,6 +161,7 @@ def _metadata(reader: PdfReader, info: PdfInfo) -> None:
         if meta:
             info.title = (meta.title or "").strip() or None
             info.author = (meta.author or "").strip() or None
+            info.creator = (meta.creator or "").strip() or None
             info.created = meta.creation_date
     except Exception as exc:  # noqa: BLE001 - broken metadata must not lose the text
         info.warnings.append(f"unreadable metadata: {exc}")

@@ -1,4 +1,4 @@
-"""The ingestion chain for one file: extract pages → normalise → detect language.
+"""The ingestion chain for one file: extract pages → normalise → detect language → enrich.
 
 ``process_file`` runs in a worker process. It streams pages through two
 spool files on disk (raw, then clean), so a 1,400-page PDF never has its
@@ -18,11 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from indexer.discover import SourceFile, file_hash
+from indexer.enrich import DocumentFacts, Facets, enrich
 from indexer.errors import ExtractionError
 from indexer.language import LanguageVote, detect_language
 from indexer.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
 from indexer.pdf import PdfInfo, iter_pdf_pages
 from indexer.textfiles import EXTRACTORS
+from indexer.years import FIRST_PAGES
 
 
 @dataclass
@@ -34,11 +36,15 @@ class ExtractedDoc:
     title: str | None = None
     author: str | None = None
     date: str | None = None  # ISO date found in the file's own metadata
+    date_source: str = "pdf"  # where that date comes from: "pdf", "web page" or "post"
+    meta_title: str | None = None  # the title the file's metadata gives, even when it is a file name
+    creator: str | None = None
     langs: list[str] = field(default_factory=list)
     pages: int = 0
     spool: str | None = None
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
+    facets: Facets | None = None
 
     @property
     def lang(self) -> str | None:
@@ -128,12 +134,14 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
             doc.title = info.title if info.title and not looks_like_file_name(info.title) else info.layout_title
             doc.author = info.author
             doc.date = info.created.date().isoformat() if info.created else None
+            doc.meta_title, doc.creator = info.title, info.creator
             doc.warnings.extend(info.warnings)
             doc.glued_pages = info.glued_pages
         return
     extracted = EXTRACTORS[suffix](source.path)
     # "Post title | Site name": the site name is not the document's title.
     doc.title, doc.date = (extracted.title or "").split(" | ")[0].strip() or None, extracted.date
+    doc.date_source = "web page" if suffix in (".html", ".htm") else "post"
     if not extracted.text.strip():
         raise ExtractionError("no text")
     # Form feeds separate pages in plain text; other formats are one page.
@@ -154,14 +162,15 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
             doc = ExtractedDoc(source=source, sha256=sha256)
             vocabulary = Vocabulary()
             fd, raw_path = tempfile.mkstemp(prefix="raw-", suffix=".jsonl", dir=spool_dir)
-            first_page = ""
+            first_pages: list[str] = []  # raw, lines intact: dates and titles are read from them
             with os.fdopen(fd, "w", encoding="utf-8") as raw:
                 for number, text in _raw_pages(source, doc):
                     vocabulary.add_page(text)
-                    first_page = first_page or text
+                    if len(first_pages) < FIRST_PAGES:
+                        first_pages.append(nfkc(text))
                     raw.write(json.dumps({"page": number, "text": text}) + "\n")
             if not doc.title:
-                doc.title = title_from_text(strip_running_lines(nfkc(first_page), vocabulary))
+                doc.title = title_from_text(strip_running_lines(first_pages[0] if first_pages else "", vocabulary))
             vote = LanguageVote.empty()
             sample = ""  # decides the language of documents too short for any page to vote
             fd, clean_path = tempfile.mkstemp(prefix="doc-", suffix=".jsonl", dir=spool_dir)
@@ -179,6 +188,22 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
             raw_path = None
             doc.langs = vote.languages() or [detect_language(sample) or "en"]
             doc.spool, clean_path = clean_path, None
+            facts = DocumentFacts(
+                relpath=source.relpath,
+                title=doc.title,
+                lang=doc.lang,
+                pages=doc.pages,
+                first_pages=first_pages,
+                date=doc.date,
+                date_source=doc.date_source,
+                meta_title=doc.meta_title,
+                creator=doc.creator,
+            )
+            try:
+                doc.facets = enrich(facts, doc.iter_pages())
+            except Exception as exc:  # noqa: BLE001 - facets are a bonus: the text is still indexed
+                doc.facets = Facets()
+                doc.warnings.append(f"facets could not be extracted: {type(exc).__name__}: {exc}")
             return doc
     except FileTimeout:
         return Failed(source, f"took longer than {timeout:g} s to extract (per-file timeout)")

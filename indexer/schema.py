@@ -1,7 +1,8 @@
 """The Whoosh schema: one record per document followed by one record per page.
 
-Page records carry their document's id (a sortable column) and its facet
-values, so searches and filters run on pages and hits group by document. Page text is
+Page records carry their document's id (a sortable column) and the cities
+they mention; facets live on document records, where filters and counts
+apply, so a metadata change rewrites one record per document. Page text is
 indexed with the analyzer of the page's language (Snowball stemming and
 stopwords), each language in its own field, so stems never cross languages.
 """
@@ -13,7 +14,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.language import LANGUAGES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+THEMES = ("Live", "Work", "Learn", "Connect", "Plan")  # the archive's own themes
+DOC_TYPES = ("profile", "report", "essay", "blog")
 
 
 def content_field(lang: str) -> str:
@@ -38,6 +41,7 @@ def build_schema() -> Schema:
         "year": NUMERIC(stored=True, sortable=True),
         "doc_type": ID(stored=True, sortable=True),
         "city": KEYWORD(stored=True, commas=True),
+        "page_city": KEYWORD(stored=True, commas=True),  # page records: the cities the page mentions
         "country": KEYWORD(stored=True, commas=True),
         "theme": KEYWORD(stored=True, commas=True),
         "size": STORED(),
@@ -45,6 +49,11 @@ def build_schema() -> Schema:
         "sha256": STORED(),
         "indexed_at": NUMERIC(stored=True, sortable=True),
         "warnings": STORED(),
+        "author": STORED(),
+        "date": STORED(),
+        "extracted": STORED(),  # facets as extracted, before the librarian's metadata
+        "evidence": STORED(),  # why each facet value was chosen (citymig explain)
+        "overrides": STORED(),  # the librarian's values and their origin, with a fingerprint
     }
     for lang in LANGUAGES:
         fields[content_field(lang)] = TEXT(analyzer=LanguageAnalyzer(lang), phrase=True)

@@ -27,15 +27,13 @@ from whoosh.searching import Hit
 
 from indexer.errors import BadQuery
 from indexer.language import LANGUAGES
-from indexer.schema import content_field
+from indexer.schema import DOC_TYPES, THEMES, content_field
 
 MAX_QUERY_CHARS = 1000
 PAGES_PER_HIT = 3
 MAX_PER_PAGE = 1000
 FACETS = ("city", "country", "year", "theme", "lang", "doc_type")
 FILTER_FACETS = ("city", "country", "theme", "lang", "doc_type")  # keyword facets; year is a range
-THEMES = ("Live", "Work", "Learn", "Connect", "Plan")
-DOC_TYPES = ("profile", "report", "essay", "blog")
 SORTS = ("relevance", "year", "year_asc", "title", "newest")
 PARAM_NAMES = {"type": "doc_type"}  # query-string names that differ from the facet name
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*(?:(-|–|\.\.)\s*(\d{4})?)?\s*$")

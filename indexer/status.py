@@ -27,8 +27,12 @@ def index_status(index_dir: Path) -> dict:
         "pages": pages,
         "languages": dict(sorted(languages.items(), key=lambda item: -item[1])),
         "last_updated": datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds") if finished else None,
-        "last_run": {key: report.get(key) for key in ("added", "updated", "removed", "unchanged", "pages", "seconds")}
+        "last_run": {
+            key: report.get(key)
+            for key in ("added", "updated", "removed", "unchanged", "metadata_updated", "pages", "seconds")
+        }
         if report
         else None,
         "failed": report.get("failed", []),
+        "metadata_errors": report.get("metadata_errors", []),
     }

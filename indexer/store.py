@@ -25,7 +25,9 @@ from whoosh import index as whoosh_index
 
 from indexer.config import IndexConfig
 from indexer.discover import SourceFile, find_files
+from indexer.enrich import FACET_NAMES, Facets
 from indexer.errors import IndexBusy, IndexMissing
+from indexer.metadata import Metadata, Overrides, read_metadata
 from indexer.pipeline import ExtractedDoc, Failed, Unchanged, process_file
 from indexer.schema import SCHEMA_VERSION, build_schema, content_field
 
@@ -44,8 +46,10 @@ class RunReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    metadata_updated: int = 0  # documents whose librarian metadata changed, updated without extraction
     pages: int = 0
     failed: list[dict] = field(default_factory=list)
+    metadata_errors: list[dict] = field(default_factory=list)  # rows of metadata.csv that could not be used
     warnings: list[dict] = field(default_factory=list)
     glued_pages_repaired: int = 0
 
@@ -98,10 +102,37 @@ def indexed_files(searcher) -> dict[str, dict]:
     return {fields["path"]: fields for fields in searcher.documents(kind="doc")}
 
 
-def _doc_record(doc: ExtractedDoc) -> dict:
+def facet_fields(extracted: Facets, overrides: Overrides | None) -> dict:
+    """Index fields of a document's facets: the extracted values, overridden by the librarian's."""
+    values = {name: getattr(extracted, name) for name in FACET_NAMES}
+    evidence = {
+        name: {value: list(reasons) for value, reasons in found.items()} for name, found in extracted.evidence.items()
+    }
+    if overrides:
+        for name, value in overrides.values.items():
+            values[name] = value
+            if name in FACET_NAMES:
+                shown = value if isinstance(value, list) else [value]
+                evidence[name] = {str(v): [f"set by the librarian ({overrides.origin})"] for v in shown}
+    fields = {name: ",".join(values[name]) for name in ("city", "country", "theme")}
+    fields |= {"doc_type": values["doc_type"] or None, "evidence": evidence}
+    if values["year"]:
+        fields["year"] = int(values["year"])
+    if overrides and overrides.values.get("title"):
+        fields["title"] = overrides.values["title"]
+    fields["overrides"] = (
+        {"values": overrides.values, "origin": overrides.origin, "fingerprint": overrides.fingerprint()}
+        if overrides
+        else None
+    )
+    return fields
+
+
+def _doc_record(doc: ExtractedDoc, overrides: Overrides | None) -> dict:
     source = doc.source
     title = doc.title or source.path.stem.replace("_", " ").replace("-", " ")
-    return {
+    extracted = doc.facets or Facets()
+    record = {
         "id": source.doc_id,
         "doc_id": source.doc_id,
         "kind": "doc",
@@ -116,10 +147,15 @@ def _doc_record(doc: ExtractedDoc) -> dict:
         "sha256": doc.sha256,
         "indexed_at": int(time.time()),
         "warnings": doc.warnings[:20],
+        "author": doc.author,
+        "date": doc.date,
+        "extracted": {**extracted.to_dict(), "title": title},
     }
+    return record | facet_fields(extracted, overrides)
 
 
 def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
+    page_cities = doc.facets.page_cities if doc.facets else {}
     for page in doc.iter_pages():
         # A short page's own guess is noise; a page in another of the document's languages keeps it.
         lang = page["lang"] if page["lang"] in doc.langs and len(page["text"]) >= 200 else doc.lang
@@ -132,19 +168,38 @@ def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
             "text": page["text"],
             "lang": lang,
             "langs": ",".join(doc.langs),
+            "page_city": ",".join(page_cities.get(page["page"], [])),
         }
         if page["text"]:
             record[content_field(lang)] = page["text"]
         yield record
 
 
-def _write_doc(writer, doc: ExtractedDoc, replace: bool) -> None:
+def _write_doc(writer, doc: ExtractedDoc, replace: bool, overrides: Overrides | None) -> None:
     if replace:
         writer.delete_by_term("doc_id", doc.source.doc_id)
     with writer.group():
-        writer.add_document(**_doc_record(doc))
+        writer.add_document(**_doc_record(doc, overrides))
         for record in _page_records(doc):
             writer.add_document(**record)
+
+
+def _rewrite_doc_record(writer, stored: dict, overrides: Overrides | None, source: SourceFile | None = None) -> None:
+    """Rewrite only a document's own record (new metadata, new mtime); its pages stay as they are."""
+    extracted = dict(stored.get("extracted") or {})
+    record = {key: value for key, value in stored.items() if key in writer.schema.names()}
+    for name in ("city", "country", "theme", "doc_type", "year", "title", "overrides"):
+        record.pop(name, None)
+    record["title"] = extracted.pop("title", None) or stored.get("title")
+    if source is not None:
+        record |= {"size": source.size, "mtime": source.mtime}
+    record |= facet_fields(Facets.from_dict(extracted), overrides)
+    writer.update_document(**record)
+
+
+def _overrides_changed(stored: dict, overrides: Overrides | None) -> bool:
+    before = (stored.get("overrides") or {}).get("fingerprint")
+    return before != (overrides.fingerprint() if overrides else None)
 
 
 def _run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, spool_dir: str) -> Iterator:
@@ -171,6 +226,16 @@ def _run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, 
                 # A worker died (crash or out of memory): the files it held are reported, the rest go on.
                 for source in running.values():
                     yield Failed(source, "the extraction process crashed on this file")
+
+
+def _read_all_metadata(roots: list[Path]) -> Metadata:
+    """Librarian metadata of every folder being indexed (a metadata.csv at its top)."""
+    merged = Metadata()
+    for root in roots:
+        found = read_metadata(root) if root.is_dir() else Metadata()
+        merged.rows |= found.rows
+        merged.errors += found.errors
+    return merged
 
 
 def _stale_docs(existing: dict[str, dict], found: set[str], roots: list[Path]) -> list[dict]:
@@ -220,11 +285,15 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
     with ix.searcher() as searcher:
         existing = indexed_files(searcher)
     sources = list(find_files(roots))
-    tasks = []
+    metadata = _read_all_metadata(roots)
+    report.metadata_errors = metadata.errors
+    tasks, retag = [], []
     for source in sources:
         known = existing.get(str(source.path))
         if known and not rebuild and known.get("size") == source.size and known.get("mtime") == source.mtime:
             report.unchanged += 1
+            if _overrides_changed(known, metadata.rows.get(str(source.path))):
+                retag.append(known)
         else:
             tasks.append((source, None if rebuild or not known else known.get("sha256")))
     stale = _stale_docs(existing, {str(s.path) for s in sources}, roots)
@@ -239,11 +308,15 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             writer.delete_by_term("doc_id", fields["doc_id"])
             report.removed += 1
             changed += 1
+        for fields in retag:
+            _rewrite_doc_record(writer, fields, metadata.rows.get(fields["path"]))
+            report.metadata_updated += 1
+            changed += 1
         for result in _run_tasks(tasks, config, spool_dir):
             if isinstance(result, ExtractedDoc):
                 replace = str(result.source.path) in existing
                 try:
-                    _write_doc(writer, result, replace)
+                    _write_doc(writer, result, replace, metadata.rows.get(str(result.source.path)))
                 finally:
                     result.discard()
                 report.updated += replace
@@ -254,7 +327,13 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                     report.warnings.append({"path": str(result.source.path), "warnings": result.warnings[:20]})
                 changed += 1
             elif isinstance(result, Unchanged):
+                # Same bytes, new mtime: remember the new mtime so the next run skips hashing it.
+                stored = existing[str(result.source.path)]
+                overrides = metadata.rows.get(str(result.source.path))
+                report.metadata_updated += _overrides_changed(stored, overrides)
+                _rewrite_doc_record(writer, stored, overrides, result.source)
                 report.unchanged += 1
+                changed += 1
             elif isinstance(result, Failed):
                 report.failed.append({"path": str(result.source.path), "reason": result.reason})
             if on_file:

@@ -1,0 +1,115 @@
+"""Assign the archive's themes (Live, Work, Learn, Connect, Plan) from the text, in four languages.
+
+The lexicon is the thesaurus (``indexer/data/thesaurus.jsonld``): every
+concept linked to a theme lends it its labels in each language. Labels and
+page text go through the same Snowball analyzer of the page's language, so
+``Arbeitsmarkt`` counts wherever ``Arbeitsmärkte`` is written and
+``vivienda`` wherever ``viviendas``. Each page is judged on its own, so a
+long report that is mostly about jobs with one chapter on housing gets Work
+and, if that chapter is long enough, Live: a document's score for a theme is
+the share of its label matches that belong to the theme, summed page by
+page, and its themes are the best one plus any that reaches half of the
+best one's score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from whoosh.analysis import LanguageAnalyzer
+
+from indexer.language import LANGUAGES
+from indexer.thesaurus import Thesaurus
+
+SECOND_THEME_SHARE = 0.5  # a further theme needs half the best theme's score
+MAX_THEMES = 2
+MIN_MATCHES = 2  # a page with fewer label matches does not vote
+
+
+@cache
+def _analyzer(lang: str):
+    return LanguageAnalyzer(lang)
+
+
+def stems(text: str, lang: str) -> list[str]:
+    """Stemmed words of ``text`` without stop words, as the index sees them in ``lang``."""
+    return [token.text for token in _analyzer(lang)(text)]
+
+
+@dataclass
+class ThemeLexicon:
+    """Stemmed labels of each theme's concepts, per language, keyed by their first stem."""
+
+    entries: dict[str, dict[str, list[tuple[tuple[str, ...], str, str]]]]
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> ThemeLexicon:
+        """Build the lexicon from the bundled thesaurus."""
+        thesaurus = Thesaurus.load()
+        entries: dict[str, dict[str, list]] = {}
+        for lang in LANGUAGES:
+            by_first: dict[str, list] = {}
+            for theme, labels in thesaurus.theme_labels(lang).items():
+                for label in labels:
+                    label_stems = tuple(stems(label, lang))
+                    if label_stems:
+                        by_first.setdefault(label_stems[0], []).append((label_stems, theme, label))
+            for candidates in by_first.values():
+                candidates.sort(key=lambda entry: -len(entry[0]))  # longest label first
+            entries[lang] = by_first
+        return cls(entries)
+
+    def matches(self, text: str, lang: str) -> list[tuple[str, str]]:
+        """(theme, label) for every label found in ``text``, longest match first, no overlaps."""
+        by_first = self.entries.get(lang) or {}
+        words = stems(text, lang)
+        found, i = [], 0
+        while i < len(words):
+            for label_stems, theme, label in by_first.get(words[i], ()):
+                if tuple(words[i : i + len(label_stems)]) == label_stems:
+                    found.append((theme, label))
+                    i += len(label_stems) - 1
+                    break
+            i += 1
+        return found
+
+
+@dataclass
+class ThemeVote:
+    """Page-by-page vote of a document on its themes, with the words that decided it."""
+
+    scores: Counter = field(default_factory=Counter)
+    words: dict[str, Counter] = field(default_factory=dict)
+    pages: dict[str, list[int]] = field(default_factory=dict)
+
+    def add_page(self, number: int, text: str, lang: str | None, lexicon: ThemeLexicon) -> None:
+        """Count the theme labels on one page; a page's vote is the share of its matches per theme."""
+        if not lang or not text:
+            return
+        found = lexicon.matches(text, lang)
+        if len(found) < MIN_MATCHES:
+            return
+        per_theme = Counter(theme for theme, _ in found)
+        for theme, count in per_theme.items():
+            self.scores[theme] += count / len(found)
+            self.pages.setdefault(theme, []).append(number)
+        for theme, label in found:
+            self.words.setdefault(theme, Counter())[label] += 1
+
+    def themes(self) -> list[str]:
+        """The best theme, then any that reaches SECOND_THEME_SHARE of its score; at most MAX_THEMES."""
+        ranked = self.scores.most_common()
+        if not ranked:
+            return []
+        best = ranked[0][1]
+        return [theme for theme, score in ranked if score >= SECOND_THEME_SHARE * best][:MAX_THEMES]
+
+    def evidence(self, theme: str) -> str:
+        """Why ``theme`` was chosen: its most frequent words and the pages they are on."""
+        words = ", ".join(f"{word} ×{n}" for word, n in self.words.get(theme, Counter()).most_common(6))
+        pages = self.pages.get(theme, [])
+        shown = ", ".join(map(str, pages[:12])) + (" …" if len(pages) > 12 else "")
+        return f"score {self.scores[theme]:.2f}: {words} (pages {shown})"
