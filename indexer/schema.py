@@ -9,12 +9,13 @@ stopwords), each language in its own field, so stems never cross languages.
 
 from __future__ import annotations
 
-from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer
+from whoosh.analysis import CharsetFilter, LanguageAnalyzer, StandardAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
 
 from indexer.language import LANGUAGES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 THEMES = ("Live", "Work", "Learn", "Connect", "Plan")  # the archive's own themes
 DOC_TYPES = ("profile", "report", "essay", "blog")
 
@@ -22,6 +23,19 @@ DOC_TYPES = ("profile", "report", "essay", "blog")
 def content_field(lang: str) -> str:
     """Name of the field that holds page text in ``lang``."""
     return f"content_{lang}"
+
+
+def content_analyzer(lang: str):
+    """Snowball stems and stop words of ``lang``, then accents folded, so ``integracion`` finds ``integración``.
+
+    Folding comes after stemming because the stemmers know their language's accented endings.
+    """
+    return LanguageAnalyzer(lang) | CharsetFilter(accent_map)
+
+
+def title_analyzer():
+    """Titles: every word kept, accents folded."""
+    return StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)
 
 
 def build_schema() -> Schema:
@@ -32,7 +46,7 @@ def build_schema() -> Schema:
         "kind": ID(stored=True),  # "doc" or "page"
         "path": ID(stored=True),
         "relpath": STORED(),
-        "title": TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None), field_boost=2.0),
+        "title": TEXT(stored=True, analyzer=title_analyzer(), field_boost=2.0),
         "page": NUMERIC(stored=True),
         "pages": NUMERIC(stored=True),
         "text": STORED(),
@@ -56,5 +70,5 @@ def build_schema() -> Schema:
         "overrides": STORED(),  # the librarian's values and their origin, with a fingerprint
     }
     for lang in LANGUAGES:
-        fields[content_field(lang)] = TEXT(analyzer=LanguageAnalyzer(lang), phrase=True)
+        fields[content_field(lang)] = TEXT(analyzer=content_analyzer(lang), phrase=True)
     return Schema(**fields)

@@ -18,9 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from whoosh.analysis import LanguageAnalyzer
-
 from indexer.language import LANGUAGES
+from indexer.schema import content_analyzer
 from indexer.thesaurus import Thesaurus
 
 SECOND_THEME_SHARE = 0.5  # a further theme needs half the best theme's score
@@ -30,7 +29,7 @@ MIN_MATCHES = 2  # a page with fewer label matches does not vote
 
 @cache
 def _analyzer(lang: str):
-    return LanguageAnalyzer(lang)
+    return content_analyzer(lang)
 
 
 def stems(text: str, lang: str) -> list[str]:
