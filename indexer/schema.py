@@ -70,5 +70,5 @@ def build_schema() -> Schema:
         "overrides": STORED(),  # the librarian's values and their origin, with a fingerprint
     }
     for lang in LANGUAGES:
-        fields[content_field(lang)] = TEXT(analyzer=content_analyzer(lang), phrase=True)
+        fields[content_field(lang)] = TEXT(analyzer=content_analyzer(lang), phrase=True, spelling=True)
     return Schema(**fields)

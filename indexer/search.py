@@ -28,10 +28,14 @@ from whoosh.searching import Hit
 from indexer.errors import BadQuery
 from indexer.language import LANGUAGES
 from indexer.schema import DOC_TYPES, THEMES, content_field
+from indexer.suggest import did_you_mean
+from indexer.translations import group_versions, translation_groups
+from indexer.understand import has_syntax, understand
 
 MAX_QUERY_CHARS = 1000
 PAGES_PER_HIT = 3
 MAX_PER_PAGE = 1000
+THEME_PREFERENCE = 1.25  # score factor for documents on a theme the question names
 FACETS = ("city", "country", "year", "theme", "lang", "doc_type")
 FILTER_FACETS = ("city", "country", "theme", "lang", "doc_type")  # keyword facets; year is a range
 SORTS = ("relevance", "year", "year_asc", "title", "newest")
@@ -51,6 +55,8 @@ class SearchRequest:
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
+    understand: bool = True  # read plain questions as a practitioner means them (indexer.understand)
+    ui_lang: str | None = None  # the reader's language: a translated document is shown in it first
 
     def active_filters(self) -> dict[str, list[str]]:
         """Keyword filters with values, ``lang`` folded in."""
@@ -82,6 +88,17 @@ def parse_year(text: str) -> tuple[int | None, int | None]:
     return low, high
 
 
+def _canonical(name: str, value: str) -> str:
+    """Facet values as the index holds them, however they were typed (``city:toronto``, ``theme:work``)."""
+    if name == "country":
+        return value.upper()
+    if name == "theme":
+        return value.capitalize()
+    if name in ("lang", "doc_type"):
+        return value.lower()
+    return value.title() if value.islower() else value
+
+
 def _positive_int(value: str, name: str) -> int:
     try:
         number = int(value)
@@ -101,6 +118,9 @@ def request_from_params(params: Mapping[str, list[str]], per_page: int = 10) -> 
         return values[0] if values else None
 
     request = SearchRequest(q=first("q") or "", per_page=per_page)
+    request.q, syntax_filters = field_filters(request.q)
+    for name, value in syntax_filters:
+        params = {**params, name: [*params.get(name, []), value]}
     for name in FILTER_FACETS:
         values = []
         for param in (name, *[p for p, target in PARAM_NAMES.items() if target == name]):
@@ -108,17 +128,38 @@ def request_from_params(params: Mapping[str, list[str]], per_page: int = 10) -> 
                 # "city=Barcelona,Madrid" and "city=Barcelona&city=Madrid" mean the same.
                 values += [part.strip() for part in (value or "").split(",") if part.strip()]
         if values:
-            request.filters[name] = list(dict.fromkeys(values))
+            request.filters[name] = list(dict.fromkeys(_canonical(name, v) for v in values))
     if first("year"):
         request.year_from, request.year_to = parse_year(first("year"))
     if first("sort"):
         request.sort = first("sort")
     if first("page"):
         request.page = _positive_int(first("page"), "page")
+    if first("exact") in ("1", "true", "yes"):
+        request.understand = False
+    if first("ui") in LANGUAGES:
+        request.ui_lang = first("ui")
     if first("per_page"):
         request.per_page = min(_positive_int(first("per_page"), "per_page"), MAX_PER_PAGE)
     validate(request)
     return request
+
+
+_FIELD_SYNTAX = re.compile(r"\b(city|country|theme|lang|type|doc_type|year):(\"[^\"]*\"|\S+)", re.I)
+
+
+def field_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Take ``city:Toronto``, ``year:2010..2014``, ``theme:Work``… out of a query as filters."""
+    found = []
+
+    def take(match: re.Match) -> str:
+        name = match.group(1).lower()
+        found.append(("type" if name == "doc_type" else name, match.group(2).strip('"')))
+        return " "
+
+    rest = _FIELD_SYNTAX.sub(take, text or "")
+    rest = re.sub(r"^\s*(AND|OR)\s+|\s+(AND|OR|NOT)\s*$", "", " ".join(rest.split()))
+    return rest, found
 
 
 def validate(request: SearchRequest) -> None:
@@ -219,11 +260,11 @@ def _rank_documents(searcher, page_results, title_results) -> tuple[dict[str, fl
     doc_ids = searcher.reader().column_reader("doc_id")
     best: dict[str, float] = {}
     pages: dict[str, list[tuple[float, int]]] = {}
-    for score, docnum in page_results.top_n:
+    for score, docnum in page_results.top_n if page_results else ():
         doc_id = doc_ids[docnum]
         pages.setdefault(doc_id, []).append((score, docnum))
         best[doc_id] = max(best.get(doc_id, 0.0), score)
-    for score, docnum in title_results.top_n:
+    for score, docnum in title_results.top_n if title_results else ():
         doc_id = doc_ids[docnum]
         best[doc_id] = max(best.get(doc_id, 0.0), score)
     return best, pages
@@ -289,15 +330,20 @@ def _count_facets(searcher, request: SearchRequest, candidates: set[int] | None)
     return {name: counts.get(name, []) for name in FACETS}
 
 
-def _order(searcher, request: SearchRequest, scores: dict[str, float], numbers: dict[str, int]) -> list[str]:
-    """Doc ids in the order the request asks for; relevance falls back to title when nothing is scored."""
+def _order(
+    searcher, request: SearchRequest, scores: dict[str, float], numbers: dict[str, int], preferred: set[str]
+) -> list[str]:
+    """Doc ids in the order the request asks for; relevance falls back to title when nothing is scored.
+
+    ``preferred`` documents (about a place the question names) come first in relevance order.
+    """
     stored = searcher.stored_fields
 
     def title(doc_id: str) -> str:
         return (stored(numbers[doc_id]).get("title") or "").casefold()
 
     if request.sort == "relevance" and request.q.strip():
-        return sorted(scores, key=lambda d: (-scores[d], d))
+        return sorted(scores, key=lambda d: (d not in preferred, -scores[d], d))
     if request.sort in ("year", "year_asc"):
         years = searcher.reader().column_reader("year")
         sign = -1 if request.sort == "year" else 1
@@ -309,6 +355,49 @@ def _order(searcher, request: SearchRequest, scores: dict[str, float], numbers: 
     return sorted(scores, key=title)
 
 
+def _prefer(searcher, numbers: dict[str, int], scores: dict[str, float], understood) -> set[str]:
+    """Documents about the question's places; documents on its themes get a higher score (in place)."""
+    preferred = set()
+    cities, countries, themes = set(understood.cities), set(understood.countries), set(understood.themes)
+    for doc_id in scores:
+        fields = searcher.stored_fields(numbers[doc_id])
+        if cities & set(_split(fields.get("city"))) or countries & set(_split(fields.get("country"))):
+            preferred.add(doc_id)
+        if themes & set(_split(fields.get("theme"))):
+            scores[doc_id] *= THEME_PREFERENCE
+    return preferred
+
+
+def _translated_matches(page_results, page_hits: list, origins: dict) -> list[dict]:
+    """The translations a document matched through, when it matched through nothing else."""
+    via, own = [], False
+    for score, docnum in page_hits[:PAGES_PER_HIT]:
+        for fieldname, text in Hit(page_results, docnum, score=score).matched_terms():
+            term = (fieldname, text.decode("utf-8") if isinstance(text, bytes) else text)
+            if term in origins:
+                if origins[term] not in via:
+                    via.append(origins[term])
+            elif fieldname.startswith("content_"):
+                own = True
+    return [] if own else via
+
+
+def _queries(searcher, schema, request: SearchRequest, text: str):
+    """(page query, title query, translated-term origins, understanding or None) for the request's text."""
+    try:  # TEMPORARY while places and thesaurus are being written
+        from indexer.expand import resources_for, understood_queries
+        from indexer.places import Gazetteer
+        from indexer.thesaurus import Thesaurus
+    except ImportError:
+        request.understand = False
+    if request.understand and not has_syntax(text):
+        understood = understand(text, resources_for(searcher, Gazetteer.load(), Thesaurus.load()))
+        page_query, title_query, origins = understood_queries(schema, understood)
+        return page_query, title_query, origins, understood
+    page_query, title_query = parse_query(schema, text)
+    return page_query, title_query, {}, None
+
+
 def search(ix, request: SearchRequest) -> dict:
     """Run a search and return the JSON-ready result described in the README."""
     validate(request)
@@ -316,34 +405,54 @@ def search(ix, request: SearchRequest) -> dict:
     first = (request.page - 1) * request.per_page
     with ix.searcher() as searcher:
         numbers = _doc_numbers(searcher)
-        page_results = None
+        page_results, understood, origins, preferred = None, None, {}, set()
         page_hits: dict[str, list] = {}
+        page_query = title_query = None
         if text:
-            page_query, title_query = parse_query(ix.schema, text)
-            page_results = searcher.search(page_query, limit=None, filter=Term("kind", "page"))
-            page_results.highlighter = _highlighter()
-            title_results = searcher.search(title_query, limit=None, filter=Term("kind", "doc"))
+            page_query, title_query, origins, understood = _queries(searcher, ix.schema, request, text)
+        if page_query is not None or title_query is not None:
+            scores: dict[str, float] = {}
+            if page_query is not None:
+                page_results = searcher.search(page_query, limit=None, filter=Term("kind", "page"), terms=bool(origins))
+                page_results.highlighter = _highlighter()
+            title_results = (
+                searcher.search(title_query, limit=None, filter=Term("kind", "doc")) if title_query else None
+            )
             scores, page_hits = _rank_documents(searcher, page_results, title_results)
+            if understood:
+                preferred = _prefer(searcher, numbers, scores, understood)
             candidates = {numbers[d] for d in scores if d in numbers}
+        elif text and not understood:
+            scores, candidates = {}, set()
         else:
             scores = dict.fromkeys(numbers, 0.0)
             candidates = None
         kept = searcher.docs_for_query(And([Term("kind", "doc"), *_filter_clauses(request)]))
         kept = set(kept) if candidates is None else candidates.intersection(kept)
         scores = {d: s for d, s in scores.items() if numbers.get(d) in kept}
-        ordered = _order(searcher, request, scores, numbers)
+        ordered = _order(searcher, request, scores, numbers, preferred)
+        shown = group_versions(ordered, translation_groups(searcher), request.ui_lang)
         hits = []
-        for doc_id in ordered[first : first + request.per_page]:
+        for doc_id, versions in shown[first : first + request.per_page]:
             fields = searcher.stored_fields(numbers[doc_id])
-            snippets = _snippets(page_results, page_hits.get(doc_id, [])) if page_results else []
-            hits.append(hit_summary(fields, scores[doc_id] if text else None, snippets))
+            pages = page_hits.get(doc_id, [])
+            hit = hit_summary(fields, scores[doc_id] if page_results or title_query else None)
+            hit["pages"] = _snippets(page_results, pages) if page_results else []
+            hit["versions"] = versions
+            hit["via_translation"] = _translated_matches(page_results, pages, origins) if origins else []
+            hit["about_query_place"] = doc_id in preferred
+            hits.append(hit)
         return {
             "query": request.q,
-            "total": len(ordered),
+            "total": len(shown),
+            "documents": len(ordered),
             "page": request.page,
             "per_page": request.per_page,
             "sort": request.sort,
             "filters": {**request.active_filters(), **({"year": request.year_label()} if request.year_label() else {})},
             "hits": hits,
             "facets": _count_facets(searcher, request, candidates),
+            "understood": understood.to_dict() if understood else None,
+            "did_you_mean": (understood.corrected_query() if understood else None)
+            or (did_you_mean(searcher, text) if text and not understood else None),
         }

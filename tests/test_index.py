@@ -50,8 +50,21 @@ def test_lang_filter_and_pagination(session_index):
     assert {hit["lang"] for hit in search_json(session_index, "", "--lang", "fr")["hits"]} == {"fr"}
     first = search_json(session_index, "", "--limit", "2")
     second = search_json(session_index, "", "--limit", "2", "--page", "2")
-    assert first["total"] == second["total"] == 7
+    # report-en.pdf, report-de.pdf, report-es.pdf and report-fr.pdf are one document in four languages.
+    assert first["total"] == second["total"] == 4 and first["documents"] == 7
     assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+
+
+def test_translations_are_one_hit_shown_in_the_readers_language(session_index):
+    hits = search_json(session_index, "")["hits"]
+    report = next(hit for hit in hits if len(hit["versions"]) == 4)
+    assert sorted(v["lang"] for v in report["versions"]) == ["de", "en", "es", "fr"]
+    from indexer.search import SearchRequest, search
+    from indexer.store import open_index
+
+    for ui in ("de", "fr"):
+        result = search(open_index(session_index), SearchRequest(q="", ui_lang=ui))
+        assert next(h for h in result["hits"] if len(h["versions"]) == 4)["lang"] == ui
 
 
 def test_snippets_escape_document_text(tmp_path):
@@ -139,7 +152,7 @@ def test_searches_work_during_a_reindex_and_see_new_documents_after_commit(tmp_p
         assert search_json(index_dir, "Einwanderer")["total"] >= 1
         searches += 1
     assert writer.returncode == 0 and searches >= 1
-    assert search_json(index_dir, "", "--limit", "1")["total"] == 19
+    assert search_json(index_dir, "", "--limit", "1")["documents"] == 19
 
 
 def test_sigkill_leaves_the_last_commit_and_the_next_run_completes(tmp_path):

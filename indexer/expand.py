@@ -1,0 +1,84 @@
+"""Turn an understood question into Whoosh queries, and give understanding what it consults.
+
+Each content word becomes an alternative over the four language fields,
+each analysed by its own language; the thesaurus labels of its concepts in
+the other languages join it, each in its own language's field and at a lower
+weight, so a document in the question's language still ranks first. Every
+term that comes from a translation is remembered, so a hit can say that it
+matched through one. Places add their names as written in the question and as
+the gazetteer writes them.
+"""
+
+from __future__ import annotations
+
+from whoosh.query import Or, Phrase, Query, Term
+
+from indexer import suggest
+from indexer.language import LANGUAGES
+from indexer.schema import content_field
+from indexer.understand import Resources, Understanding
+
+TRANSLATION_BOOST = 0.6
+Origins = dict[tuple[str, str], dict]  # (field, indexed term) → {"word", "label", "lang"} for translated terms
+
+
+def _text_query(schema, field: str, text: str, boost: float = 1.0) -> Query | None:
+    """``text`` analysed as ``field`` indexes it: one term, or a phrase for several words."""
+    terms = [token.text for token in schema[field].analyzer(text, mode="query")]
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return Term(field, terms[0], boost=boost)
+    return Phrase(field, terms, boost=boost)
+
+
+def _all_fields(schema, text: str) -> list[Query]:
+    queries = [_text_query(schema, content_field(lang), text) for lang in LANGUAGES]
+    return [q for q in queries if q is not None]
+
+
+def understood_queries(schema, understood: Understanding) -> tuple[Query | None, Query | None, Origins]:
+    """(page query, title query, origins of translated terms) for an understood question."""
+    units: list[Query] = []
+    titles: list[Query] = []
+    origins: Origins = {}
+    for word in understood.words:
+        alternatives = _all_fields(schema, word)
+        own = {(q.fieldname, q.text) for q in alternatives if isinstance(q, Term)}
+        for lang, label in understood.translations.get(word, []):
+            query = _text_query(schema, content_field(lang), label, boost=TRANSLATION_BOOST)
+            if query is None or (isinstance(query, Term) and (query.fieldname, query.text) in own):
+                continue
+            alternatives.append(query)
+            for term in query.iter_all_terms():
+                origins.setdefault(term, {"word": word, "label": label, "lang": lang})
+        if alternatives:
+            units.append(Or(alternatives))
+        title = _text_query(schema, "title", word)
+        if title is not None:
+            titles.append(title)
+    for place in understood.places:
+        names = {place.surface, place.name} if place.kind == "city" else {place.surface}
+        for name in names:
+            units.extend(_all_fields(schema, name))
+            title = _text_query(schema, "title", name)
+            if title is not None:
+                titles.append(title)
+    return (Or(units) if units else None), (Or(titles) if titles else None), origins
+
+
+def resources_for(searcher, gazetteer, thesaurus) -> Resources:
+    """What understanding consults, for the index this searcher reads."""
+    cities: dict[str, str] = {}
+    for raw in searcher.lexicon("city"):
+        name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        found = gazetteer.lookup_city(name)
+        cities[name] = found[0].country if found else ""
+
+    def known_word(word: str) -> bool:
+        return bool(suggest.word_frequency(searcher, word.lower()))
+
+    def suggest_word(word: str) -> str | None:
+        return suggest.correct_word(searcher, word)
+
+    return Resources(gazetteer, thesaurus, cities, known_word, suggest_word)
