@@ -87,8 +87,8 @@ def facet_scores(index_dir: Path) -> dict:
     return report
 
 
-def ranking_scores(index_dir: Path) -> dict:
-    """success@1, success@3 and MRR of the evaluation queries."""
+def ranking_scores(index_dir: Path, understand: bool = True) -> dict:
+    """success@1, success@3 and MRR of the evaluation queries, plain or through query understanding."""
     if not QUERIES.exists():
         return {}
     queries = json.loads(QUERIES.read_text(encoding="utf-8"))
@@ -96,7 +96,7 @@ def ranking_scores(index_dir: Path) -> dict:
     corpus = CORPUS.resolve()
     rows, s1, s3, rr, none_ok, answered = [], 0, 0, 0.0, 0, 0
     for query in queries:
-        request = SearchRequest(q=query["query"], per_page=10)
+        request = SearchRequest(q=query["query"], per_page=10, understand=understand)
         try:
             result = search(ix, request)
         except Exception as exc:  # noqa: BLE001 - a benchmark reports every failure and goes on
@@ -134,7 +134,11 @@ def run(index_dir: Path | None = None) -> dict:
             check=False,
             capture_output=True,
         )
-    return {"facets": facet_scores(Path(index_dir)), "ranking": ranking_scores(Path(index_dir))}
+    return {
+        "facets": facet_scores(Path(index_dir)),
+        "ranking": ranking_scores(Path(index_dir)),
+        "ranking_plain": ranking_scores(Path(index_dir), understand=False),
+    }
 
 
 def print_report(report: dict) -> None:
@@ -151,13 +155,21 @@ def print_report(report: dict) -> None:
     print(f"theme    macro-F1 {facets['theme']['macro_f1']:.3f} (goal 0.80)")
     print(f"language exact {facets['lang']['exact']:.3f} (goal 1.00)")
     print(f"doc type exact {facets['doc_type']['exact']:.3f}")
-    ranking = report.get("ranking") or {}
-    if ranking:
-        print(
-            f"questions {ranking['questions']}: success@1 {ranking['success@1']:.3f}  "
-            f"success@3 {ranking['success@3']:.3f}  MRR {ranking['mrr']:.3f}  "
-            f"empty as expected {ranking['empty_as_expected']}/{ranking['expected_empty']}"
-        )
+    for name, label in (("ranking_plain", "plain query"), ("ranking", "understood query")):
+        ranking = report.get(name) or {}
+        if ranking:
+            print(
+                f"{label:16} {ranking['questions']} questions: success@1 {ranking['success@1']:.3f}  "
+                f"success@3 {ranking['success@3']:.3f}  MRR {ranking['mrr']:.3f}  "
+                f"empty as expected {ranking['empty_as_expected']}/{ranking['expected_empty']}"
+            )
+    plain = {row["id"]: row.get("rank") for row in (report.get("ranking_plain") or {}).get("rows", [])}
+    lost = [
+        row["id"]
+        for row in (report.get("ranking") or {}).get("rows", [])
+        if plain.get(row["id"]) and plain[row["id"]] <= 3 and not (row.get("rank") and row["rank"] <= 3)
+    ]
+    print(f"answered in the top 3 by the plain query but not by the understood one: {', '.join(lost) or 'none'}")
 
 
 if __name__ == "__main__":

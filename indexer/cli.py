@@ -163,8 +163,11 @@ def _terminal_snippet(snippet: str) -> str:
     help="relevance, year (newest first), year_asc, title or newest (last indexed first).",
 )
 @click.option("--all", "browse", is_flag=True, help="Browse every document (same as an empty QUERY).")
+@click.option(
+    "--exact", is_flag=True, help="Take QUERY literally: no question understanding, translations or corrections."
+)
 @json_option
-def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_type, sort, browse, as_json) -> None:
+def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_type, sort, browse, exact, as_json):
     """Search the index for QUERY (Whoosh syntax: AND, OR, NOT, "phrases"); an empty QUERY browses.
 
     Several values of one filter are OR; different filters are AND.
@@ -175,6 +178,7 @@ def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_
 
     params = {"q": [] if browse else [query], "city": city, "country": country, "year": [year] if year else []}
     params |= {"theme": theme, "lang": lang, "type": doc_type, "sort": [sort], "page": [str(page)]}
+    params |= {"exact": ["1"] if exact else []}
     try:
         request = request_from_params(params, per_page=limit)
         result = run_search(open_index(index_dir or default_index_dir()), request)

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from indexer.doctypes import document_type
+from indexer.places import Gazetteer, document_places
+from indexer.themes import ThemeLexicon, ThemeVote
 from indexer.years import YearFinding, filename_year, mentioned_years, metadata_year, printed_year
 
 FACET_NAMES = ("city", "country", "year", "theme", "doc_type")
@@ -71,9 +73,6 @@ def _year(facts: DocumentFacts, text_years: list[int]) -> YearFinding | None:
 
 def enrich(facts: DocumentFacts, pages: Iterable[dict]) -> Facets:
     """Facets of a document from its clean pages ``{"page", "text", "lang"}``, read once."""
-    from indexer.places import Gazetteer, document_places  # noqa: PLC0415 - TEMPORARY until places.py lands
-    from indexer.themes import ThemeLexicon, ThemeVote  # noqa: PLC0415
-
     facets = Facets()
     lexicon = ThemeLexicon.load()
     themes = ThemeVote()

@@ -18,7 +18,8 @@ from indexer.language import LANGUAGES
 from indexer.schema import content_field
 from indexer.understand import Resources, Understanding
 
-TRANSLATION_BOOST = 0.6
+TRANSLATION_BOOST = 0.35
+PLACE_BOOST = 2.0
 Origins = dict[tuple[str, str], dict]  # (field, indexed term) → {"word", "label", "lang"} for translated terms
 
 
@@ -58,8 +59,12 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
         if title is not None:
             titles.append(title)
     for place in understood.places:
-        names = {place.surface, place.name} if place.kind == "city" else {place.surface}
-        for name in names:
+        if place.kind == "city":
+            # Pages where the gazetteer saw this city, not pages where its name is a common word ("Nice").
+            units.append(Term("page_city", place.name, boost=PLACE_BOOST))
+        if not place.in_collection:
+            continue  # its name as text would only find its namesakes ("nice", "reading")
+        for name in {place.surface, place.name}:
             units.extend(_all_fields(schema, name))
             title = _text_query(schema, "title", name)
             if title is not None:

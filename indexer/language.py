@@ -12,6 +12,7 @@ from langdetect.lang_detect_exception import LangDetectException
 LANGUAGES = ("en", "de", "es", "fr")
 MIN_PAGE_CHARS = 200  # shorter pages do not vote on the document's language
 SECOND_LANGUAGE_SHARE = 0.10
+NEAR_TIE = 0.9  # a runner-up with this share of the leader's text ties, and the cover decides
 SAMPLE_CHARS = 3000  # langdetect is as sure after a few thousand characters, and much faster
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
@@ -56,10 +57,17 @@ class LanguageVote:
         if lang and len(text) >= MIN_PAGE_CHARS and is_prose(text):
             self.weights[lang] += len(text)
 
-    def languages(self) -> list[str]:
-        """Main language first, then any other holding 10 % or more of the text; empty without votes."""
+    def languages(self, cover: str | None = None) -> list[str]:
+        """Main language first, then any other holding 10 % or more of the text; empty without votes.
+
+        When two languages hold nearly equal shares (a bilingual report), the language of the
+        ``cover`` (first page) is the main one: it is the one the document presents itself in.
+        """
         total = sum(self.weights.values())
         if not total:
             return []
         ranked = [lang for lang, _ in self.weights.most_common()]
+        if cover in ranked[1:2] and self.weights[cover] >= NEAR_TIE * self.weights[ranked[0]]:
+            ranked.remove(cover)
+            ranked.insert(0, cover)
         return [ranked[0]] + [lang for lang in ranked[1:] if self.weights[lang] / total >= SECOND_LANGUAGE_SHARE]

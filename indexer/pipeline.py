@@ -171,7 +171,7 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
                     raw.write(json.dumps({"page": number, "text": text}) + "\n")
             if not doc.title:
                 doc.title = title_from_text(strip_running_lines(first_pages[0] if first_pages else "", vocabulary))
-            vote = LanguageVote.empty()
+            vote, cover_lang = LanguageVote.empty(), None
             sample = ""  # decides the language of documents too short for any page to vote
             fd, clean_path = tempfile.mkstemp(prefix="doc-", suffix=".jsonl", dir=spool_dir)
             with open(raw_path, encoding="utf-8") as raw, os.fdopen(fd, "w", encoding="utf-8") as clean:
@@ -180,13 +180,15 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
                     text = normalize_page(page["text"], vocabulary)
                     lang = detect_language(text)
                     vote.add(lang, text)
+                    if page["page"] == 1:
+                        cover_lang = lang
                     if len(sample) < 3000:
                         sample += " " + text
                     clean.write(json.dumps({"page": page["page"], "text": text, "lang": lang}) + "\n")
                     doc.pages += 1
             os.unlink(raw_path)
             raw_path = None
-            doc.langs = vote.languages() or [detect_language(sample) or "en"]
+            doc.langs = vote.languages(cover=cover_lang) or [detect_language(sample) or "en"]
             doc.spool, clean_path = clean_path, None
             facts = DocumentFacts(
                 relpath=source.relpath,

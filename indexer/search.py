@@ -26,9 +26,12 @@ from whoosh.query import And, NumericRange, Or, Query, Term
 from whoosh.searching import Hit
 
 from indexer.errors import BadQuery
+from indexer.expand import resources_for, understood_queries
 from indexer.language import LANGUAGES
+from indexer.places import Gazetteer
 from indexer.schema import DOC_TYPES, THEMES, content_field
 from indexer.suggest import did_you_mean
+from indexer.thesaurus import Thesaurus
 from indexer.translations import group_versions, translation_groups
 from indexer.understand import has_syntax, understand
 
@@ -359,6 +362,8 @@ def _prefer(searcher, numbers: dict[str, int], scores: dict[str, float], underst
     """Documents about the question's places; documents on its themes get a higher score (in place)."""
     preferred = set()
     cities, countries, themes = set(understood.cities), set(understood.countries), set(understood.themes)
+    # A place the collection does not hold: its country's documents are the nearest answer.
+    countries |= {p.country for p in understood.places if p.kind == "city" and not p.in_collection}
     for doc_id in scores:
         fields = searcher.stored_fields(numbers[doc_id])
         if cities & set(_split(fields.get("city"))) or countries & set(_split(fields.get("country"))):
@@ -384,12 +389,6 @@ def _translated_matches(page_results, page_hits: list, origins: dict) -> list[di
 
 def _queries(searcher, schema, request: SearchRequest, text: str):
     """(page query, title query, translated-term origins, understanding or None) for the request's text."""
-    try:  # TEMPORARY while places and thesaurus are being written
-        from indexer.expand import resources_for, understood_queries
-        from indexer.places import Gazetteer
-        from indexer.thesaurus import Thesaurus
-    except ImportError:
-        request.understand = False
     if request.understand and not has_syntax(text):
         understood = understand(text, resources_for(searcher, Gazetteer.load(), Thesaurus.load()))
         page_query, title_query, origins = understood_queries(schema, understood)

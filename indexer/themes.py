@@ -8,8 +8,10 @@ page text go through the same Snowball analyzer of the page's language, so
 long report that is mostly about jobs with one chapter on housing gets Work
 and, if that chapter is long enough, Live: a document's score for a theme is
 the share of its label matches that belong to the theme, summed page by
-page, and its themes are the best one plus any that reaches half of the
-best one's score.
+page (a page needs three matches to vote; a label of a concept linked to two
+themes counts for both), and its themes are the best one plus the next if it
+reaches 45 % of the best one's score. The thresholds were chosen on the demo
+collection's gold labels (``bench/facet_quality.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from indexer.language import LANGUAGES
 from indexer.schema import content_analyzer
 from indexer.thesaurus import Thesaurus
 
-SECOND_THEME_SHARE = 0.5  # a further theme needs half the best theme's score
+SECOND_THEME_SHARE = 0.45  # a further theme needs this share of the best theme's score
 MAX_THEMES = 2
-MIN_MATCHES = 2  # a page with fewer label matches does not vote
+MIN_MATCHES = 3  # a page with fewer label matches does not vote
 
 
 @cache
@@ -41,7 +43,7 @@ def stems(text: str, lang: str) -> list[str]:
 class ThemeLexicon:
     """Stemmed labels of each theme's concepts, per language, keyed by their first stem."""
 
-    entries: dict[str, dict[str, list[tuple[tuple[str, ...], str, str]]]]
+    entries: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]]
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -50,26 +52,31 @@ class ThemeLexicon:
         thesaurus = Thesaurus.load()
         entries: dict[str, dict[str, list]] = {}
         for lang in LANGUAGES:
-            by_first: dict[str, list] = {}
+            themes_of: dict[tuple[str, ...], list[str]] = {}
+            labels_of: dict[tuple[str, ...], str] = {}
             for theme, labels in thesaurus.theme_labels(lang).items():
                 for label in labels:
                     label_stems = tuple(stems(label, lang))
-                    if label_stems:
-                        by_first.setdefault(label_stems[0], []).append((label_stems, theme, label))
+                    if label_stems and theme not in themes_of.setdefault(label_stems, []):
+                        themes_of[label_stems].append(theme)
+                        labels_of.setdefault(label_stems, label)
+            by_first: dict[str, list] = {}
+            for label_stems, themes in themes_of.items():
+                by_first.setdefault(label_stems[0], []).append((label_stems, tuple(themes), labels_of[label_stems]))
             for candidates in by_first.values():
                 candidates.sort(key=lambda entry: -len(entry[0]))  # longest label first
             entries[lang] = by_first
         return cls(entries)
 
     def matches(self, text: str, lang: str) -> list[tuple[str, str]]:
-        """(theme, label) for every label found in ``text``, longest match first, no overlaps."""
+        """(theme, label) for every label found in ``text`` and each theme of its concept; longest match first."""
         by_first = self.entries.get(lang) or {}
         words = stems(text, lang)
         found, i = [], 0
         while i < len(words):
-            for label_stems, theme, label in by_first.get(words[i], ()):
+            for label_stems, themes, label in by_first.get(words[i], ()):
                 if tuple(words[i : i + len(label_stems)]) == label_stems:
-                    found.append((theme, label))
+                    found.extend((theme, label) for theme in themes)
                     i += len(label_stems) - 1
                     break
             i += 1
