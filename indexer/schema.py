@@ -9,13 +9,13 @@ stopwords), each language in its own field, so stems never cross languages.
 
 from __future__ import annotations
 
-from whoosh.analysis import CharsetFilter, LanguageAnalyzer, StandardAnalyzer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from indexer.language import LANGUAGES
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 THEMES = ("Live", "Work", "Learn", "Connect", "Plan")  # the archive's own themes
 DOC_TYPES = ("profile", "report", "essay", "blog")
 
@@ -26,11 +26,18 @@ def content_field(lang: str) -> str:
 
 
 def content_analyzer(lang: str):
-    """Snowball stems and stop words of ``lang``, then accents folded, so ``integracion`` finds ``integración``.
+    """Stop words of ``lang`` removed, accents folded, then Snowball stems, so ``integracion`` finds ``integración``.
 
-    Folding comes after stemming because the stemmers know their language's accented endings.
+    Folding comes before stemming so that a word stems the same with or without its accents (the
+    Spanish stemmer strips ``-ación`` but not ``-acion``); stop words are matched before, as listed.
     """
-    return LanguageAnalyzer(lang) | CharsetFilter(accent_map)
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(lang=lang)
+        | CharsetFilter(accent_map)
+        | StemFilter(lang=lang, cachesize=50000)
+    )
 
 
 def title_analyzer():

@@ -1,0 +1,46 @@
+"""Themes from the thesaurus in four languages, page by page, with their evidence."""
+
+import pytest
+
+from indexer.themes import ThemeLexicon, ThemeVote
+
+PAGES = {
+    "en": "Employers hire skilled immigrants; mentoring helps newcomers find a job and employment in their profession.",
+    "de": "Arbeitgeber stellen qualifizierte Zugewanderte ein; Mentoring hilft bei der Arbeitssuche und Beschäftigung.",
+    "es": "Los empleadores contratan a inmigrantes cualificados; la mentoría ayuda a encontrar empleo y trabajo.",
+    "fr": "Les employeurs recrutent des immigrés qualifiés ; le mentorat aide à trouver un emploi et du travail.",
+}
+HOUSING = {
+    "en": "Affordable housing and social housing in every neighbourhood; tenants pay a fair rent.",
+    "es": "Vivienda asequible y vivienda social en cada barrio; los inquilinos pagan un alquiler justo.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(PAGES))
+def test_work_is_recognised_in_each_language(lang):
+    vote = ThemeVote()
+    vote.add_page(1, PAGES[lang], lang, ThemeLexicon.load())
+    assert vote.themes()[0] == "Work"
+    assert "score" in vote.evidence("Work") and "pages 1" in vote.evidence("Work")
+
+
+def test_a_long_document_is_judged_page_by_page():
+    vote, lexicon = ThemeVote(), ThemeLexicon.load()
+    for number in range(1, 4):
+        vote.add_page(number, PAGES["en"], "en", lexicon)
+    vote.add_page(4, HOUSING["en"], "en", lexicon)
+    vote.add_page(5, HOUSING["es"], "es", lexicon)
+    assert vote.themes() == ["Work", "Live"], "a chapter on housing adds Live after the main theme"
+    assert vote.pages["Live"] == [4, 5]
+
+
+def test_a_page_with_too_few_matches_does_not_vote():
+    vote = ThemeVote()
+    vote.add_page(1, "A short note about a job.", "en", ThemeLexicon.load())
+    assert vote.themes() == []
+
+
+def test_a_label_of_a_concept_with_two_themes_counts_for_both():
+    lexicon = ThemeLexicon.load()
+    found = lexicon.matches("The credit union opened a basic bank account for every member.", "en")
+    assert {"Work", "Live"} <= {theme for theme, _ in found}
