@@ -1,34 +1,93 @@
-"""citymig's web app: a thin Flask shell over ``indexer``; every HTML page has a JSON twin."""
+"""citymig's web app: a thin Flask shell over ``indexer``; every HTML page has a JSON twin.
+
+Pages are rendered on the server and work without JavaScript; ``static/citymig.js``
+adds a filter box for long facet lists and submits the sort menu on change.
+Interface languages (en, de, es, fr) come from Flask-Babel catalogues in
+``translations/``; the language is chosen by ``?ui=``, a cookie or Accept-Language.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, jsonify, render_template, request
+from flask_babel import Babel
+from werkzeug.exceptions import HTTPException
 
 from indexer.config import default_index_dir
+from indexer.errors import BadQuery, CitymigError, IndexMissing
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """App factory: ``config`` may set INDEX_DIR (default: $CITYMIG_INDEX or index/)."""
+    """App factory: ``config`` may set INDEX_DIR (default: $CITYMIG_INDEX or index/) and PER_PAGE."""
     app = Flask(__name__)
     app.config.from_mapping(INDEX_DIR=str(default_index_dir()), PER_PAGE=10)
     if config:
         app.config.update(config)
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]).absolute())
 
+    from search_app.i18n import UI_COOKIE, UI_LANGUAGES, select_locale
+    from search_app.live_index import LiveIndex
     from search_app.views import bp
 
+    Babel(app, locale_selector=select_locale)
+    app.extensions["citymig_index"] = LiveIndex(Path(app.config["INDEX_DIR"]))
     app.register_blueprint(bp)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
 
     @app.after_request
-    def security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
-        )
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        chosen = request.args.get(UI_COOKIE)
+        if chosen in UI_LANGUAGES and request.cookies.get(UI_COOKIE) != chosen:
+            response.set_cookie(UI_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         return response
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    def error_page(message: str, status: int):
+        if wants_json():
+            return jsonify({"error": message}), status
+        return render_template("error.html", message=message, status=status), status
+
+    @app.errorhandler(CitymigError)
+    def citymig_error(error: CitymigError):
+        from indexer.explain import DocumentNotFound
+
+        if isinstance(error, DocumentNotFound):
+            return error_page(str(error), 404)
+        if isinstance(error, IndexMissing):
+            return error_page(str(error), 503)
+        return error_page(str(error), 400 if isinstance(error, BadQuery) else 500)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code >= 500:
+            return plain_error(error)
+        return error_page(error.description or error.name, error.code or 400)
+
+    @app.errorhandler(Exception)
+    def plain_error(error: Exception):
+        # Never a traceback on the page: a plain message, the details in the server's log.
+        log.exception("error while serving %s", request.path, exc_info=error)
+        message = "Something went wrong on the server. The error has been logged; please try again later."
+        if wants_json():
+            return jsonify({"error": message}), 500
+        body = (
+            "<!doctype html><html lang=en><meta charset=utf-8><title>Server error – citymig</title>"
+            f"<main><h1>Server error</h1><p>{message}</p><p><a href='/'>citymig</a></p></main>"
+        )
+        return body, 500, {"Content-Type": "text/html; charset=utf-8"}
 
     return app

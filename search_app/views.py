@@ -1,85 +1,367 @@
-"""Routes: search page and its JSON twin, the original files, health."""
+"""Routes: home, search, document pages, their JSON twins, exports, original files, OpenSearch, health.
+
+Each HTML page and its JSON twin are built by the same function (``_search``,
+``get_document``); the HTML view only adds links and labels.
+"""
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
+import dataclasses
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.errors import CitymigError
-from indexer.search import SearchRequest, search
-from indexer.store import index_exists, open_index
+from indexer.documents import get_document
+from indexer.errors import BadQuery
+from indexer.export import MAX_EXPORT, to_csv, to_ris
+from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
+from indexer.store import index_exists
+from indexer.suggest import did_you_mean
+from search_app import files
+from search_app.i18n import (
+    FACET_LABELS,
+    SORT_LABELS,
+    UI_LANGUAGES,
+    facet_value_label,
+    own_language_name,
+    ui_language,
+)
+from search_app.links import PARAM, Links, state_of
 
 bp = Blueprint("search", __name__)
 
-
-def _index():
-    return open_index(Path(current_app.config["INDEX_DIR"]))
-
-
-def _request_from_args() -> SearchRequest:
-    try:
-        page = int(request.args.get("page", 1))
-    except ValueError:
-        page = 0
-    return SearchRequest(
-        q=request.args.get("q", ""),
-        lang=request.args.get("lang") or None,
-        page=page,
-        per_page=current_app.config["PER_PAGE"],
-    )
+FACET_ORDER = ("theme", "doc_type", "lang", "country", "city")
+FACET_LIMIT = 8  # values shown before "show all"
+MAX_UI_PER_PAGE = 100
+PLAUSIBLE_YEARS = range(1800, 2200)  # a year column's "no value" sentinel is not a year
 
 
-def _results() -> tuple[dict | None, str | None, int]:
-    """Search result for the query string, or an error message and its status."""
-    try:
-        return search(_index(), _request_from_args()), None, 200
-    except CitymigError as error:
-        return None, str(error), 400
+def live():
+    """The app's LiveIndex."""
+    return current_app.extensions["citymig_index"]
 
 
-@bp.route("/")
-@bp.route("/search")
-def search_page():
-    """The search page: a box, results with page-cited snippets, pagination."""
-    result, error, status = _results()
-    if result:
-        for hit in result["hits"]:
-            for page in hit["pages"]:
-                page["snippet"] = Markup(page["snippet"])  # escaped by indexer.search, marks only
-    json_url = url_for("search.api_search", **request.args)
-    response = current_app.make_response(
-        (render_template("search.html", result=result, error=error, args=request.args, json_url=json_url), status)
-    )
+def _with_suggestion(result: dict) -> dict:
+    """Add ``did_you_mean`` when the core has not (yet) done so."""
+    if "did_you_mean" not in result:
+        suggestion = None
+        if (result.get("query") or "").strip():
+            with live().get().searcher() as searcher:
+                suggestion = did_you_mean(searcher, result["query"])
+        result["did_you_mean"] = suggestion
+    return result
+
+
+def _search_request(args) -> SearchRequest:
+    params = {key: values for key, values in args.to_dict(flat=False).items() if key not in ("ui", "more")}
+    search_request = request_from_params(params, per_page=current_app.config["PER_PAGE"])
+    search_request.per_page = min(search_request.per_page, MAX_UI_PER_PAGE)
+    return search_request
+
+
+def _search(args) -> tuple[SearchRequest, dict]:
+    """The request in ``args`` and its result, with did-you-mean: the data of /search and /api/search."""
+    search_request = _search_request(args)
+    return search_request, _with_suggestion(search(live().get(), search_request))
+
+
+def _ui_param() -> str | None:
+    return request.args.get("ui") if request.args.get("ui") in UI_LANGUAGES else None
+
+
+def _html(template: str, json_url: str, status: int = 200, **context) -> Response:
+    """Render a page that links its JSON twin, in the page head and in a ``Link:`` header."""
+    response = current_app.make_response((render_template(template, json_url=json_url, **context), status))
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
     return response
 
 
+def _facet_panels(result: dict, links: Links, expanded: set[str]) -> list[dict]:
+    panels = []
+    for name in FACET_ORDER:
+        counted = result["facets"].get(name, [])
+        active = [str(v) for v in result["filters"].get(name, [])]
+        listed = {str(item["value"]) for item in counted}
+        values = [(item["value"], item["count"]) for item in counted] + [(v, 0) for v in active if v not in listed]
+        if not values:
+            continue
+        # Ticked values stay in sight even when they would be past the first few.
+        values.sort(key=lambda pair: str(pair[0]) not in active)
+        items = [
+            {
+                "value": value,
+                "label": facet_value_label(name, value),
+                "count": count,
+                "selected": str(value) in active,
+                "url": links.toggle(name, value),
+            }
+            for value, count in values
+        ]
+        panels.append(
+            {
+                "name": name,
+                "param": PARAM[name],
+                "label": FACET_LABELS[name],
+                "items": items,
+                "limit": len(items) if name in expanded else FACET_LIMIT,
+                "more_url": links.more(name),
+            }
+        )
+    return panels
+
+
+def _histogram(result: dict, links: Links) -> list[dict]:
+    years = [item for item in result["facets"].get("year", []) if item["value"] in PLAUSIBLE_YEARS]
+    if not years:
+        return []
+    highest = max(item["count"] for item in years)
+    return [
+        {
+            "year": item["value"],
+            "count": item["count"],
+            "level": max(1, round(10 * item["count"] / highest)),
+            "selected": links.selected("year", item["value"]),
+            "url": links.toggle("year", item["value"]),
+        }
+        for item in years
+    ]
+
+
+def _chips(result: dict, links: Links) -> list[dict]:
+    chips = []
+    for name, values in result["filters"].items():
+        if name == "year":
+            chips.append(
+                {"facet": FACET_LABELS["year"], "label": values.replace("-", "–"), "param": "year", "value": values}
+            )
+            continue
+        for value in values:
+            chips.append(
+                {"facet": FACET_LABELS[name], "label": facet_value_label(name, value), "param": PARAM[name]}
+                | {"value": value}
+            )
+    for chip in chips:
+        chip["url"] = links.without(chip["param"], chip["value"])
+    return chips
+
+
+def _alternatives(search_request: SearchRequest, chips: list[dict]) -> list[dict]:
+    """For an empty result: how many documents each dropped filter would bring back."""
+    alternatives = []
+    for chip in chips[:8]:
+        relaxed = dataclasses.replace(search_request, page=1, per_page=1, filters=dict(search_request.filters))
+        if chip["param"] == "year":
+            relaxed.year_from = relaxed.year_to = None
+        else:
+            name = next(facet for facet, param in PARAM.items() if param == chip["param"])
+            relaxed.filters[name] = [v for v in relaxed.filters.get(name, []) if v != chip["value"]]
+            if name == "lang":
+                relaxed.lang = None
+        total = search(live().get(), relaxed)["total"]
+        alternatives.append(chip | {"total": total})
+    return alternatives
+
+
+def _pager(page: int, per_page: int, total: int, links: Links) -> dict:
+    last = max(1, -(-total // per_page))
+    window = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in window:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)  # a gap: …
+        numbers.append(number)
+    return {
+        "page": page,
+        "last": last,
+        "numbers": [{"number": n, "url": links.page(n) if n else None} for n in numbers],
+        "prev": links.page(page - 1) if page > 1 else None,
+        "next": links.page(page + 1) if page < last else None,
+    }
+
+
+def _mark_snippets(hits: list[dict]) -> None:
+    for hit in hits:
+        for page in hit.get("pages") or []:
+            page["snippet"] = Markup(page["snippet"])  # escaped by indexer.search; only <mark> is markup
+
+
+@bp.route("/")
+def home():
+    """A search box and the collection at a glance: themes, languages, countries, years, newest additions."""
+    overview = live().cached("home", lambda ix: search(ix, SearchRequest(sort="newest", per_page=8)))
+    links = Links(state_of(SearchRequest(), _ui_param()))
+    json_url = url_for("search.api_search", sort="newest", per_page=8)
+    panels = {panel["name"]: panel for panel in _facet_panels(overview, links, expanded=set())}
+    themes = {item["value"]: item["count"] for item in overview["facets"].get("theme", [])}
+    return _html(
+        "home.html",
+        json_url,
+        overview=overview,
+        panels=panels,
+        themes=[{"value": t, "label": facet_value_label("theme", t), "count": themes.get(t, 0)} for t in THEMES],
+        bars=_histogram(overview, links),
+        links=links,
+    )
+
+
+@bp.route("/search")
+def search_page():
+    """Results with page-cited snippets, facets, chips, year histogram, sort, pagination, did-you-mean."""
+    if "year_from" in request.args or "year_to" in request.args:
+        return _year_range_redirect()
+    search_request, result = _search(request.args)
+    state = state_of(search_request, _ui_param(), current_app.config["PER_PAGE"])
+    links = Links(state)
+    chips = _chips(result, links)
+    _mark_snippets(result["hits"])
+    expanded = set(request.args.getlist("more"))
+    return _html(
+        "search.html",
+        links.current("search.api_search"),
+        result=result,
+        links=links,
+        panels=_facet_panels(result, links, expanded),
+        bars=_histogram(result, links),
+        chips=chips,
+        alternatives=_alternatives(search_request, chips) if not result["total"] and chips else [],
+        pager=_pager(result["page"], result["per_page"], result["total"], links),
+        sorts=[(name, SORT_LABELS[name]) for name in SORTS],
+        suggestion_url=links.with_query(result["did_you_mean"]) if result.get("did_you_mean") else None,
+        year_range=(search_request.year_from, search_request.year_to),
+    )
+
+
+def _year_range_redirect():
+    """The from/to form of the year histogram, turned into the permalink's ``year=2010-2014``."""
+    low, high = (request.args.get(name, "").strip() for name in ("year_from", "year_to"))
+    for value in (low, high):
+        if value and not (value.isdigit() and len(value) == 4):
+            raise BadQuery(f"a year has four digits, like 2012, not {value!r}")
+    params = {
+        key: [value for value in request.args.getlist(key) if value]
+        for key in request.args
+        if key not in ("year_from", "year_to", "page")
+    }
+    params.pop("year", None)
+    if low or high:
+        params["year"] = [f"{low}-{high}" if low != high else low]
+    return redirect(url_for("search.search_page", **params))
+
+
 @bp.route("/api/search")
 def api_search():
-    """JSON twin of /search, with the schema of ``citymig search --json``."""
-    result, error, status = _results()
-    return (jsonify(result), 200) if result else (jsonify({"error": error}), status)
+    """JSON twin of /search, with the schema of ``citymig search --json`` (plus ``did_you_mean``)."""
+    return jsonify(_search(request.args)[1])
+
+
+def _export_result() -> tuple[SearchRequest, dict]:
+    search_request = _search_request(request.args)
+    search_request = dataclasses.replace(search_request, page=1, per_page=MAX_EXPORT)
+    return search_request, search(live().get(), search_request)
+
+
+def _doc_url(doc_id: str) -> str:
+    return url_for("search.document", doc_id=doc_id, _external=True)
+
+
+@bp.route("/search.csv")
+def export_csv():
+    """The current result list (all its pages, up to MAX_EXPORT documents) as CSV."""
+    _, result = _export_result()
+    response = Response(to_csv(result, _doc_url), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.csv"'
+    return response
+
+
+@bp.route("/search.ris")
+def export_ris():
+    """The current result list as RIS, one record per document, for reference managers."""
+    _, result = _export_result()
+    file_url = lambda doc_id: url_for("search.doc_file", doc_id=doc_id, _external=True)  # noqa: E731
+    response = Response(to_ris(result, _doc_url, file_url), mimetype="application/x-research-info-systems")
+    response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.ris"'
+    return response
+
+
+@bp.route("/doc/<doc_id>")
+def document(doc_id: str):
+    """A document's metadata (each value linked to its search), its pages matching q, similar documents."""
+    q = request.args.get("q", "")
+    doc = get_document(live().get(), doc_id, q)
+    _mark_snippets([doc])
+    _mark_snippets(doc["similar"])
+    links = Links(state_of(SearchRequest(q=q), _ui_param()))
+    facets = [
+        (name, FACET_LABELS[name], [(value, facet_value_label(name, value)) for value in values])
+        for name, values in (
+            ("doc_type", [doc["doc_type"]] if doc["doc_type"] else []),
+            ("year", [doc["year"]] if doc["year"] in PLAUSIBLE_YEARS else []),
+            ("lang", doc["langs"] or ([doc["lang"]] if doc["lang"] else [])),
+            ("city", doc["city"]),
+            ("country", doc["country"]),
+            ("theme", doc["theme"]),
+        )
+    ]
+    json_url = url_for("search.api_document", doc_id=doc_id, **({"q": q} if q else {}))
+    return _html("doc.html", json_url, doc=doc, facets=facets, links=links)
+
+
+@bp.route("/api/doc/<doc_id>")
+def api_document(doc_id: str):
+    """JSON twin of /doc/<id>."""
+    return jsonify(get_document(live().get(), doc_id, request.args.get("q", "")))
 
 
 @bp.route("/doc/<doc_id>/file")
 def doc_file(doc_id: str):
-    """The original document, only when the index holds it and it is a regular file."""
-    with _index().searcher() as searcher:
-        fields = searcher.document(id=doc_id, kind="doc")
-    if not fields:
-        abort(404)
-    path = Path(fields["path"])
-    if not path.is_file() or path.is_symlink():
-        abort(404)
-    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return send_file(path, mimetype=mimetype, download_name=path.name)
+    """The original document, only when it is indexed and really inside its collection."""
+    return files.serve(live().get(), doc_id)
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    """OpenSearch description, so browsers can add the collection as a search engine."""
+    body = render_template(
+        "opensearch.xml",
+        html_url=url_for("search.search_page", _external=True),
+        json_url=url_for("search.api_search", _external=True),
+        self_url=url_for("search.opensearch", _external=True),
+        home_url=url_for("search.home", _external=True),
+        icon_url=url_for("static", filename="favicon.svg", _external=True),
+    )
+    return Response(body, mimetype="application/opensearchdescription+xml")
 
 
 @bp.route("/healthz")
 def healthz():
     """Liveness for monitoring: ok when the index opens."""
-    ok = index_exists(Path(current_app.config["INDEX_DIR"]))
+    ok = index_exists(live().index_dir)
     return jsonify({"status": "ok" if ok else "no index"}), 200 if ok else 503
+
+
+@bp.app_context_processor
+def page_context() -> dict:
+    """What every page's frame needs: interface language, its switcher, the OpenSearch link."""
+    ui = ui_language()
+    args = {key: request.args.getlist(key) for key in request.args if key != "ui"}
+    switcher = []
+    if request.endpoint and request.url_rule is not None:
+        for code in UI_LANGUAGES:
+            url = url_for(request.endpoint, **(request.view_args or {}), **args, ui=code)
+            switcher.append({"code": code, "name": own_language_name(code), "url": url, "current": code == ui})
+    ui_param = _ui_param()
+    keep = {"ui": ui_param} if ui_param else {}
+
+    def doc_link(doc_id: str, q: str | None = None) -> str:
+        return url_for("search.document", doc_id=doc_id, **({"q": q} if q else {}), **keep)
+
+    def facet_search(name: str, value: object) -> str:
+        return url_for("search.search_page", **{PARAM.get(name, name): value}, **keep)
+
+    return {"ui": ui, "ui_switcher": switcher, "ui_param": ui_param, "doc_link": doc_link, "facet_search": facet_search}
+
+
+@bp.app_template_filter("facet_label")
+def facet_label_filter(value: object, name: str) -> str:
+    """``{{ hit.doc_type|facet_label('doc_type') }}``: a facet value in the interface language."""
+    return facet_value_label(name, value)

@@ -1,0 +1,222 @@
+"""End to end: the real server (waitress) driven by Debian's Chromium through Playwright; axe-core audits.
+
+Chromium is the system's (/usr/bin/chromium, installed by .ci/run); Playwright never downloads
+a browser. axe-core comes from the npm registry into .cache/axe (by .ci/run, or here when missing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.web_collection import build_web_collection
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+AXE_DIR = REPO / ".cache" / "axe"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real server on a free loopback port, over an index of the web collection."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does)")
+    root = build_web_collection(tmp_path_factory.mktemp("browsercoll"))
+    index_dir = tmp_path_factory.mktemp("browserindex")
+    assert run_cli("index", root, "--index", index_dir, "--jobs", "1").exit_code == 0
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port)],
+        cwd=tmp_path_factory.mktemp("cwd"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start: " + process.stderr.read1().decode(errors="replace"))
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and page.csp_errors.append(msg.text))
+    yield page
+    context.close()
+
+
+def _count(page, facet: str, label: str) -> int:
+    item = page.locator(f"#values-{facet} a.facet-value", has=page.locator(".facet-label", has_text=label))
+    return int(item.locator(".count").inner_text())
+
+
+def test_search_tick_a_facet_remove_the_chip_switch_to_german_and_open_a_page(page, server):
+    page.goto(server + "/")
+    page.get_by_label("Search the collection").fill("newcomers")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=newcomers"))
+    before = page.locator(".summary").inner_text()
+    assert _count(page, "doc_type", "Blog post") >= 2
+
+    page.locator("#values-theme a.facet-value", has_text="Live").click()
+    page.wait_for_url(re.compile(r"theme=Live"))
+    assert page.locator(".summary").inner_text() != before
+    # The other facets now count within the filter: no blog post is about Live.
+    assert page.locator("#values-doc_type .facet-label", has_text="Blog post").count() == 0
+    assert page.locator("#values-theme .is-selected").count() == 1
+
+    page.locator("a.chip").first.click()
+    page.wait_for_url(lambda url: "theme=Live" not in url)
+    assert page.locator(".summary").inner_text() == before
+
+    page.get_by_role("link", name="Deutsch").click()
+    page.wait_for_url(re.compile(r"ui=de"))
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert "q=newcomers" in page.url and page.get_by_text("Suche eingrenzen").is_visible()
+
+    link = page.locator("a.page-link").first
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/doc/[0-9a-f]{16}/file#page=\d+", href) and link.inner_text().startswith("S. ")
+    response = page.request.get(server + href)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    with page.expect_response(lambda r: "/file" in r.url) as opened:
+        try:
+            link.click()
+        except Exception:  # noqa: BLE001 - headless Chromium may download the PDF instead of showing it
+            pass
+    assert opened.value.status == 200 and opened.value.url == server + href.split("#")[0]
+    assert page.csp_errors == []
+
+
+def test_facets_work_by_keyboard_alone_and_the_filter_box_narrows_long_lists(page, server):
+    page.goto(server + "/search?ui=en")
+    assert page.locator("#values-city li:visible").count() == 8
+    box = page.get_by_label("Filter City")
+    box.fill("tur")
+    assert page.locator("#values-city li:visible").all_inner_texts()[0].startswith("Turin")
+    assert page.locator("#values-city li:visible").count() == 1
+    box.fill("")
+    page.locator("[data-show-all]").click()
+    assert page.locator("#values-city li:visible").count() == 11
+
+    seen = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.className"))
+        if "facet-value" in seen[-1]:
+            break
+    else:
+        pytest.fail("no facet value reachable with Tab")
+    assert [name for name in seen if name][0] == "skip-link"  # the first stop is the skip link
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".chip").count() == 1
+    assert page.csp_errors == []
+
+
+def test_screenshots_of_the_search_page(page, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/search?q=newcomers&theme=Live&theme=Plan&ui=en")
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "search-mobile.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+
+
+def _axe_source() -> str:
+    found = os.environ.get("CITYMIG_AXE") or str(AXE_DIR / "node_modules" / "axe-core" / "axe.min.js")
+    if not Path(found).is_file():
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.skip("axe-core is not installed and npm is not available to install it")
+        subprocess.run(
+            [npm, "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "--silent", "axe-core@4"],
+            check=True,
+            timeout=300,
+        )
+    return Path(found).read_text(encoding="utf-8")
+
+
+def test_axe_finds_no_serious_or_critical_violations(browser, server):
+    axe = _axe_source()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/api/search?q=newcomers")
+    doc_id = json.loads(page.inner_text("body"))["hits"][0]["id"]
+    report = {}
+    try:
+        for url in ("/", "/search?q=newcomers&theme=Live", f"/doc/{doc_id}?q=newcomers", "/search?q=Wohnen&ui=de"):
+            page.goto(server + url)
+            page.add_script_tag(content=axe)
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+            report[url] = [
+                {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"]}
+                for v in result["violations"]
+            ]
+    finally:
+        context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    serious = {url: [v for v in found if v["impact"] in ("serious", "critical")] for url, found in report.items()}
+    assert not any(serious.values()), serious
