@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Term
 
-from indexer.explain import DocumentNotFound
+from indexer.errors import DocumentNotFound
 from indexer.schema import content_field
-from indexer.search import _highlighter, hit_summary, parse_query
+from indexer.search import highlighter, hit_summary, parse_query
+from indexer.similar import similar_documents
 
-SIMILAR = 5
 MAX_MATCHING_PAGES = 100
-KEY_TERMS = 15
-KEY_TERM_CHARS = 60_000  # enough text to find a document's key terms; a 1,400-page PDF is not read whole
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 FILE_TYPES = {".pdf": "application/pdf", ".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
 FILE_TYPES |= {".html": "text/html", ".htm": "text/html"}
@@ -35,7 +33,7 @@ def matching_pages(searcher, doc_id: str, q: str, limit: int = MAX_MATCHING_PAGE
     results = searcher.search(
         page_query, filter=And([Term("kind", "page"), Term("doc_id", doc_id)]), limit=limit, terms=True
     )
-    results.highlighter = _highlighter()
+    results.highlighter = highlighter()
     pages = []
     for hit in results:
         text = hit.get("text") or ""
@@ -44,43 +42,7 @@ def matching_pages(searcher, doc_id: str, q: str, limit: int = MAX_MATCHING_PAGE
     return sorted(pages, key=lambda page: page["page"])
 
 
-def _page_text(searcher, doc_id: str) -> str:
-    chunks, size = [], 0
-    for fields in sorted(searcher.documents(doc_id=doc_id, kind="page"), key=lambda f: f.get("page") or 0):
-        chunks.append(fields.get("text") or "")
-        size += len(chunks[-1])
-        if size >= KEY_TERM_CHARS:
-            break
-    return " ".join(chunks)[:KEY_TERM_CHARS]
-
-
-def similar_documents(searcher, doc_id: str, limit: int = SIMILAR) -> list[dict]:
-    """Documents that share the key terms of ``doc_id`` (its own language's field), best first, itself excluded."""
-    fields = _fields(searcher, doc_id)
-    lang = fields.get("lang")
-    text = _page_text(searcher, doc_id)
-    if not lang or not text.strip():
-        return []
-    field = content_field(lang)
-    key_terms = searcher.key_terms_from_text(field, text, numterms=KEY_TERMS)
-    if not key_terms:
-        return []
-    query = Or([Term(field, term, boost=weight) for term, weight in key_terms])
-    results = searcher.search(query, filter=Term("kind", "page"), mask=Term("doc_id", doc_id), limit=500)
-    doc_ids = searcher.reader().column_reader("doc_id")
-    best: dict[str, float] = {}
-    for score, docnum in results.top_n:
-        other = doc_ids[docnum]
-        best[other] = max(best.get(other, 0.0), score)
-    similar = []
-    for other in sorted(best, key=lambda d: (-best[d], d))[:limit]:
-        stored = searcher.document(id=other, kind="doc")
-        if stored:
-            similar.append(hit_summary(stored, best[other]))
-    return similar
-
-
-def get_document(ix, doc_id: str, q: str = "") -> dict:
+def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None) -> dict:
     """A document's record in the shape of a search hit, plus the pages matching ``q`` and similar documents.
 
     :param ix: an open index
@@ -99,7 +61,7 @@ def get_document(ix, doc_id: str, q: str = "") -> dict:
             "size": fields.get("size"),
             "indexed_at": fields.get("indexed_at"),
             "pages": matching_pages(searcher, doc_id, q),
-            "similar": similar_documents(searcher, doc_id),
+            "similar": similar_documents(searcher, doc_id, ui_lang=ui_lang),
         }
         return document
 

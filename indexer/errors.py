@@ -25,5 +25,11 @@ class IndexBusy(CitymigError):
     exit_code = 3
 
 
+class DocumentNotFound(CitymigError):
+    """No indexed document has that id or path, or its file is gone or outside the collection."""
+
+    exit_code = 2
+
+
 class ExtractionError(Exception):
     """A file cannot be read; the message says why in a librarian's words."""

@@ -23,7 +23,7 @@ PLACE_BOOST = 2.0
 Origins = dict[tuple[str, str], dict]  # (field, indexed term) → {"word", "label", "lang"} for translated terms
 
 
-def _text_query(schema, field: str, text: str, boost: float = 1.0) -> Query | None:
+def text_query(schema, field: str, text: str, boost: float = 1.0) -> Query | None:
     """``text`` analysed as ``field`` indexes it: one term, or a phrase for several words."""
     terms = [token.text for token in schema[field].analyzer(text, mode="query")]
     if not terms:
@@ -34,7 +34,7 @@ def _text_query(schema, field: str, text: str, boost: float = 1.0) -> Query | No
 
 
 def _all_fields(schema, text: str) -> list[Query]:
-    queries = [_text_query(schema, content_field(lang), text) for lang in LANGUAGES]
+    queries = [text_query(schema, content_field(lang), text) for lang in LANGUAGES]
     return [q for q in queries if q is not None]
 
 
@@ -47,7 +47,7 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
         alternatives = _all_fields(schema, word)
         own = {(q.fieldname, q.text) for q in alternatives if isinstance(q, Term)}
         for lang, label in understood.translations.get(word, []):
-            query = _text_query(schema, content_field(lang), label, boost=TRANSLATION_BOOST)
+            query = text_query(schema, content_field(lang), label, boost=TRANSLATION_BOOST)
             if query is None or (isinstance(query, Term) and (query.fieldname, query.text) in own):
                 continue
             alternatives.append(query)
@@ -55,7 +55,7 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
                 origins.setdefault(term, {"word": word, "label": label, "lang": lang})
         if alternatives:
             units.append(Or(alternatives))
-        title = _text_query(schema, "title", word)
+        title = text_query(schema, "title", word)
         if title is not None:
             titles.append(title)
     for place in understood.places:
@@ -66,7 +66,7 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
             continue  # its name as text would only find its namesakes ("nice", "reading")
         for name in {place.surface, place.name}:
             units.extend(_all_fields(schema, name))
-            title = _text_query(schema, "title", name)
+            title = text_query(schema, "title", name)
             if title is not None:
                 titles.append(title)
     return (Or(units) if units else None), (Or(titles) if titles else None), origins

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.errors import CitymigError
+from indexer.errors import DocumentNotFound
 from indexer.search import hit_summary
 
 EXPLAINED = ("city", "country", "year", "theme", "doc_type")
-
-
-class DocumentNotFound(CitymigError):
-    """No indexed document has that id or path."""
-
-    exit_code = 2
 
 
 def explain_document(ix, ref: str) -> dict:

@@ -38,6 +38,7 @@ from indexer.understand import has_syntax, understand
 MAX_QUERY_CHARS = 1000
 PAGES_PER_HIT = 3
 MAX_PER_PAGE = 1000
+MIN_YEAR, MAX_YEAR = 1000, 9999
 THEME_PREFERENCE = 1.25  # score factor for documents on a theme the question names
 FACETS = ("city", "country", "year", "theme", "lang", "doc_type")
 FILTER_FACETS = ("city", "country", "theme", "lang", "doc_type")  # keyword facets; year is a range
@@ -202,7 +203,8 @@ class _MarkFormatter(highlight.Formatter):
         return "".join(output)
 
 
-def _highlighter() -> highlight.Highlighter:
+def highlighter() -> highlight.Highlighter:
+    """Snippets of about 220 characters around the matches, escaped, with ``<mark>`` around them."""
     return highlight.Highlighter(
         fragmenter=highlight.ContextFragmenter(maxchars=220, surround=70),
         formatter=_MarkFormatter(),
@@ -273,7 +275,13 @@ def _rank_documents(searcher, page_results, title_results) -> tuple[dict[str, fl
     return best, pages
 
 
-def _split(value: str | None) -> list[str]:
+def known_year(value: object) -> int | None:
+    """A year column value, or None for a document without a year (whose column holds a filler)."""
+    return value if isinstance(value, int) and MIN_YEAR <= value <= MAX_YEAR else None
+
+
+def split_values(value: str | None) -> list[str]:
+    """Values of a comma-separated facet field."""
     return [part for part in (value or "").split(",") if part]
 
 
@@ -285,12 +293,12 @@ def hit_summary(fields: dict, score: float | None = None, pages: list[dict] | No
         "path": fields.get("path"),
         "relpath": fields.get("relpath"),
         "lang": fields.get("lang"),
-        "langs": _split(fields.get("langs")),
+        "langs": split_values(fields.get("langs")),
         "year": fields.get("year") or None,
         "doc_type": fields.get("doc_type"),
-        "city": _split(fields.get("city")),
-        "country": _split(fields.get("country")),
-        "theme": _split(fields.get("theme")),
+        "city": split_values(fields.get("city")),
+        "country": split_values(fields.get("country")),
+        "theme": split_values(fields.get("theme")),
         "pages_total": fields.get("pages"),
         "score": round(score, 4) if score is not None else None,
         "pages": pages or [],
@@ -325,6 +333,8 @@ def _count_facets(searcher, request: SearchRequest, candidates: set[int] | None)
         )
         for name in names:
             groups = {value: n for value, n in results.groups(name).items() if value not in (None, "", 0)}
+            if name == "year":  # a document without a year holds the column's filler value
+                groups = {value: n for value, n in groups.items() if known_year(value)}
             if name == "year":
                 ordered = sorted(groups.items())
             else:
@@ -350,8 +360,12 @@ def _order(
     if request.sort in ("year", "year_asc"):
         years = searcher.reader().column_reader("year")
         sign = -1 if request.sort == "year" else 1
-        # Documents without a year come last either way.
-        return sorted(scores, key=lambda d: (not years[numbers[d]], sign * (years[numbers[d]] or 0), title(d)))
+
+        def by_year(doc_id: str) -> tuple:
+            year = known_year(years[numbers[doc_id]])
+            return (year is None, sign * (year or 0), title(doc_id))  # documents without a year come last
+
+        return sorted(scores, key=by_year)
     if request.sort == "newest":
         added = searcher.reader().column_reader("indexed_at")
         return sorted(scores, key=lambda d: (-(added[numbers[d]] or 0), title(d)))
@@ -366,9 +380,9 @@ def _prefer(searcher, numbers: dict[str, int], scores: dict[str, float], underst
     countries |= {p.country for p in understood.places if p.kind == "city" and not p.in_collection}
     for doc_id in scores:
         fields = searcher.stored_fields(numbers[doc_id])
-        if cities & set(_split(fields.get("city"))) or countries & set(_split(fields.get("country"))):
+        if cities & set(split_values(fields.get("city"))) or countries & set(split_values(fields.get("country"))):
             preferred.add(doc_id)
-        if themes & set(_split(fields.get("theme"))):
+        if themes & set(split_values(fields.get("theme"))):
             scores[doc_id] *= THEME_PREFERENCE
     return preferred
 
@@ -413,7 +427,7 @@ def search(ix, request: SearchRequest) -> dict:
             scores: dict[str, float] = {}
             if page_query is not None:
                 page_results = searcher.search(page_query, limit=None, filter=Term("kind", "page"), terms=bool(origins))
-                page_results.highlighter = _highlighter()
+                page_results.highlighter = highlighter()
             title_results = (
                 searcher.search(title_query, limit=None, filter=Term("kind", "doc")) if title_query else None
             )

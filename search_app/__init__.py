@@ -63,7 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.errorhandler(CitymigError)
     def citymig_error(error: CitymigError):
-        from indexer.explain import DocumentNotFound
+        from indexer.errors import DocumentNotFound
 
         if isinstance(error, DocumentNotFound):
             return error_page(str(error), 404)
