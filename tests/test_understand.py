@@ -30,6 +30,11 @@ DOCUMENTS = {
         "Toronto, Canada. Employers in Toronto pair skilled immigrants with mentors in their profession, and the "
         "mentoring leads to employment. Toronto employers found that mentoring pays off for both sides.",
     ),
+    "wien-geruechte-de.pdf": (
+        "Freiwillige gegen Gerüchte in Wien",
+        "Wien, Österreich. In Wien treten Freiwillige Vorurteilen gegen Zugewanderte entgegen: sie widerlegen "
+        "Gerüchte auf Märkten und in Gesprächen auf der Straße. Wien hat die Methode von anderen Städten gelernt.",
+    ),
     "sevilla-refugiados-es.pdf": (
         "Vivienda para refugiados en Sevilla",
         "Sevilla, España. La ciudad de Sevilla ofrece vivienda a refugiados y acompaña su integración en el barrio. "
@@ -110,3 +115,14 @@ def test_researchers_syntax_still_works(index_dir):
     assert names(toronto) == ["toronto-mentoring-en.pdf"] and toronto["filters"]["city"] == ["Toronto"]
     malformed = run_cli("search", '"living wage AND London', "--index", index_dir)
     assert malformed.exit_code == 2 and "unbalanced quotation mark" in malformed.output
+
+
+def test_similar_practices_are_found_in_other_languages_and_other_cities(index_dir):
+    from indexer.documents import get_document
+    from indexer.store import open_index
+
+    hits = search_json(index_dir, "anti-rumour agents", "--exact")["hits"]
+    barcelona = next(hit for hit in hits if hit["path"].endswith("barcelona-rumours-en.pdf"))
+    similar = get_document(open_index(index_dir), barcelona["id"])["similar"]
+    assert Path(similar[0]["path"]).name == "wien-geruechte-de.pdf", "the German practice on rumours, in Vienna"
+    assert all("Barcelona" not in hit["city"] for hit in similar), "the document's own city is left out"
