@@ -8,8 +8,7 @@ from pathlib import Path
 from whoosh.query import And, Term
 
 from indexer.errors import DocumentNotFound
-from indexer.schema import content_field
-from indexer.search import highlighter, hit_summary, parse_query
+from indexer.search import hit_summary, page_snippets, parse_query
 from indexer.similar import similar_documents
 
 MAX_MATCHING_PAGES = 100
@@ -33,12 +32,10 @@ def matching_pages(searcher, doc_id: str, q: str, limit: int = MAX_MATCHING_PAGE
     results = searcher.search(
         page_query, filter=And([Term("kind", "page"), Term("doc_id", doc_id)]), limit=limit, terms=True
     )
-    results.highlighter = highlighter()
-    pages = []
-    for hit in results:
-        text = hit.get("text") or ""
-        snippet = hit.highlights(content_field(hit["lang"]), text=text, top=2) if hit.get("lang") else ""
-        pages.append({"page": hit["page"], "snippet": snippet, "score": round(hit.score, 4)})
+    hits = list(results.top_n)
+    pages = page_snippets(searcher, page_query, [docnum for _, docnum in hits])
+    for page, (score, _) in zip(pages, hits, strict=True):
+        page["score"] = round(score, 4)
     return sorted(pages, key=lambda page: page["page"])
 
 

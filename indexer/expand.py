@@ -15,6 +15,7 @@ from whoosh.query import Or, Phrase, Query, Term
 
 from indexer import suggest
 from indexer.language import LANGUAGES
+from indexer.places import Gazetteer
 from indexer.schema import content_field
 from indexer.understand import Resources, Understanding
 
@@ -72,13 +73,19 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
     return (Or(units) if units else None), (Or(titles) if titles else None), origins
 
 
-def resources_for(searcher, gazetteer, thesaurus) -> Resources:
-    """What understanding consults, for the index this searcher reads."""
+def collection_cities(searcher, gazetteer) -> dict[str, str]:
+    """The cities the collection is about, with their countries."""
     cities: dict[str, str] = {}
     for raw in searcher.lexicon("city"):
         name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         found = gazetteer.lookup_city(name)
         cities[name] = found[0].country if found else ""
+    return cities
+
+
+def resources_for(searcher, cities: dict[str, str], thesaurus) -> Resources:
+    """What understanding consults, for the index this searcher reads."""
+    gazetteer = Gazetteer.load()
 
     def known_word(word: str) -> bool:
         return bool(suggest.word_frequency(searcher, word.lower()))

@@ -20,16 +20,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from whoosh import highlight, sorting
+from whoosh import sorting
 from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
 from whoosh.query import And, NumericRange, Or, Query, Term
 from whoosh.searching import Hit
 
+from indexer.cache import per_generation
 from indexer.errors import BadQuery
-from indexer.expand import resources_for, understood_queries
+from indexer.expand import collection_cities, resources_for, understood_queries
 from indexer.language import LANGUAGES
 from indexer.places import Gazetteer
 from indexer.schema import DOC_TYPES, THEMES, content_field
+from indexer.snippets import query_terms, snippet
 from indexer.suggest import did_you_mean
 from indexer.thesaurus import Thesaurus
 from indexer.translations import group_versions, translation_groups
@@ -182,35 +184,6 @@ def validate(request: SearchRequest) -> None:
         raise BadQuery(f"the query is too long ({len(request.q)} characters; the limit is {MAX_QUERY_CHARS})")
 
 
-class _MarkFormatter(highlight.Formatter):
-    """Escaped text with ``<mark>`` around the matched terms."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def format_fragment(self, fragment, replace=False):
-        output, index = [], fragment.startchar
-        text = fragment.text
-        for token in fragment.matches:
-            if token.startchar < index:
-                continue
-            output.append(html.escape(text[index : token.startchar]))
-            output.append(self.format_token(text, token, replace))
-            index = token.endchar
-        output.append(html.escape(text[index : fragment.endchar]))
-        return "".join(output)
-
-
-def highlighter() -> highlight.Highlighter:
-    """Snippets of about 220 characters around the matches, escaped, with ``<mark>`` around them."""
-    return highlight.Highlighter(
-        fragmenter=highlight.ContextFragmenter(maxchars=220, surround=70),
-        formatter=_MarkFormatter(),
-    )
-
-
 def _content_fields(lang: str | None) -> list[str]:
     return [content_field(lang)] if lang else [content_field(code) for code in LANGUAGES]
 
@@ -243,14 +216,15 @@ def _filter_clauses(request: SearchRequest, skip: str | None = None) -> list[Que
     return clauses
 
 
-def _snippets(page_results, docnums: list[tuple[float, int]]) -> list[dict]:
-    """Snippets of a document's best pages, from the page search that found them."""
+def page_snippets(searcher, query, docnums: list[int]) -> list[dict]:
+    """``{"page", "snippet"}`` for page records, with the words ``query`` matched marked."""
     pages = []
-    for score, docnum in docnums[:PAGES_PER_HIT]:
-        hit = Hit(page_results, docnum, score=score)
-        text = hit.get("text") or ""
-        snippet = hit.highlights(content_field(hit["lang"]), text=text, top=2) or html.escape(text[:200])
-        pages.append({"page": hit["page"], "snippet": snippet})
+    for docnum in docnums:
+        fields = searcher.stored_fields(docnum)
+        text, field = fields.get("text") or "", content_field(fields.get("lang") or "en")
+        terms = query_terms(query, field)
+        found = snippet(text, terms, searcher.schema[field].analyzer) if field in searcher.schema else ""
+        pages.append({"page": fields["page"], "snippet": found or html.escape(text[:200])})
     return pages
 
 
@@ -401,13 +375,14 @@ def _translated_matches(page_results, page_hits: list, origins: dict) -> list[di
     return [] if own else via
 
 
-def _queries(searcher, schema, request: SearchRequest, text: str):
+def _queries(ix, searcher, request: SearchRequest, text: str):
     """(page query, title query, translated-term origins, understanding or None) for the request's text."""
     if request.understand and not has_syntax(text):
-        understood = understand(text, resources_for(searcher, Gazetteer.load(), Thesaurus.load()))
-        page_query, title_query, origins = understood_queries(schema, understood)
+        cities = per_generation(ix, searcher, "cities", lambda: collection_cities(searcher, Gazetteer.load()))
+        understood = understand(text, resources_for(searcher, cities, Thesaurus.load()))
+        page_query, title_query, origins = understood_queries(ix.schema, understood)
         return page_query, title_query, origins, understood
-    page_query, title_query = parse_query(schema, text)
+    page_query, title_query = parse_query(ix.schema, text)
     return page_query, title_query, {}, None
 
 
@@ -417,17 +392,16 @@ def search(ix, request: SearchRequest) -> dict:
     text = (request.q or "").strip()
     first = (request.page - 1) * request.per_page
     with ix.searcher() as searcher:
-        numbers = _doc_numbers(searcher)
+        numbers = per_generation(ix, searcher, "doc_numbers", lambda: _doc_numbers(searcher))
         page_results, understood, origins, preferred = None, None, {}, set()
         page_hits: dict[str, list] = {}
         page_query = title_query = None
         if text:
-            page_query, title_query, origins, understood = _queries(searcher, ix.schema, request, text)
+            page_query, title_query, origins, understood = _queries(ix, searcher, request, text)
         if page_query is not None or title_query is not None:
             scores: dict[str, float] = {}
             if page_query is not None:
                 page_results = searcher.search(page_query, limit=None, filter=Term("kind", "page"), terms=bool(origins))
-                page_results.highlighter = highlighter()
             title_results = (
                 searcher.search(title_query, limit=None, filter=Term("kind", "doc")) if title_query else None
             )
@@ -444,13 +418,14 @@ def search(ix, request: SearchRequest) -> dict:
         kept = set(kept) if candidates is None else candidates.intersection(kept)
         scores = {d: s for d, s in scores.items() if numbers.get(d) in kept}
         ordered = _order(searcher, request, scores, numbers, preferred)
-        shown = group_versions(ordered, translation_groups(searcher), request.ui_lang)
+        groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
+        shown = group_versions(ordered, groups, request.ui_lang)
         hits = []
         for doc_id, versions in shown[first : first + request.per_page]:
             fields = searcher.stored_fields(numbers[doc_id])
             pages = page_hits.get(doc_id, [])
             hit = hit_summary(fields, scores[doc_id] if page_results or title_query else None)
-            hit["pages"] = _snippets(page_results, pages) if page_results else []
+            hit["pages"] = page_snippets(searcher, page_query, [n for _, n in pages[:PAGES_PER_HIT]]) if pages else []
             hit["versions"] = versions
             hit["via_translation"] = _translated_matches(page_results, pages, origins) if origins else []
             hit["about_query_place"] = doc_id in preferred
