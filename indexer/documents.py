@@ -10,6 +10,7 @@ from whoosh.query import And, Term
 from indexer.errors import DocumentNotFound
 from indexer.search import hit_summary, page_snippets, parse_query
 from indexer.similar import similar_documents
+from indexer.translations import translation_groups
 
 MAX_MATCHING_PAGES = 100
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -59,6 +60,7 @@ def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None) -> di
             "indexed_at": fields.get("indexed_at"),
             "pages": matching_pages(searcher, doc_id, q),
             "similar": similar_documents(searcher, doc_id, ui_lang=ui_lang),
+            "versions": translation_groups(searcher).get(doc_id, []),
         }
         return document
 

@@ -46,13 +46,13 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
     origins: Origins = {}
     for word in understood.words:
         alternatives = _all_fields(schema, word)
-        own = {(q.fieldname, q.text) for q in alternatives if isinstance(q, Term)}
+        own = {term for query in alternatives for term in query.iter_all_terms()}
         for lang, label in understood.translations.get(word, []):
             query = text_query(schema, content_field(lang), label, boost=TRANSLATION_BOOST)
-            if query is None or (isinstance(query, Term) and (query.fieldname, query.text) in own):
+            if query is None or set(query.iter_all_terms()) <= own:
                 continue
             alternatives.append(query)
-            for term in query.iter_all_terms():
+            for term in set(query.iter_all_terms()) - own:
                 origins.setdefault(term, {"word": word, "label": label, "lang": lang})
         if alternatives:
             units.append(Or(alternatives))
@@ -73,17 +73,20 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
     return (Or(units) if units else None), (Or(titles) if titles else None), origins
 
 
-def collection_cities(searcher, gazetteer) -> dict[str, str]:
-    """The cities the collection is about, with their countries."""
+def _values(searcher, field: str) -> list[str]:
+    return [raw.decode("utf-8") if isinstance(raw, bytes) else raw for raw in searcher.lexicon(field)]
+
+
+def collection_places(searcher, gazetteer) -> tuple[dict[str, str], frozenset[str]]:
+    """The cities the collection is about, with their countries, and the countries it is about."""
     cities: dict[str, str] = {}
-    for raw in searcher.lexicon("city"):
-        name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    for name in _values(searcher, "city"):
         found = gazetteer.lookup_city(name)
         cities[name] = found[0].country if found else ""
-    return cities
+    return cities, frozenset(_values(searcher, "country"))
 
 
-def resources_for(searcher, cities: dict[str, str], thesaurus) -> Resources:
+def resources_for(searcher, places: tuple[dict[str, str], frozenset[str]], thesaurus) -> Resources:
     """What understanding consults, for the index this searcher reads."""
     gazetteer = Gazetteer.load()
 
@@ -93,4 +96,5 @@ def resources_for(searcher, cities: dict[str, str], thesaurus) -> Resources:
     def suggest_word(word: str) -> str | None:
         return suggest.correct_word(searcher, word)
 
-    return Resources(gazetteer, thesaurus, cities, known_word, suggest_word)
+    cities, countries = places
+    return Resources(gazetteer, thesaurus, cities, known_word, suggest_word, countries)

@@ -27,7 +27,7 @@ from whoosh.searching import Hit
 
 from indexer.cache import per_generation
 from indexer.errors import BadQuery
-from indexer.expand import collection_cities, resources_for, understood_queries
+from indexer.expand import collection_places, resources_for, understood_queries
 from indexer.language import LANGUAGES
 from indexer.places import Gazetteer
 from indexer.schema import DOC_TYPES, THEMES, content_field
@@ -378,8 +378,8 @@ def _translated_matches(page_results, page_hits: list, origins: dict) -> list[di
 def _queries(ix, searcher, request: SearchRequest, text: str):
     """(page query, title query, translated-term origins, understanding or None) for the request's text."""
     if request.understand and not has_syntax(text):
-        cities = per_generation(ix, searcher, "cities", lambda: collection_cities(searcher, Gazetteer.load()))
-        understood = understand(text, resources_for(searcher, cities, Thesaurus.load()))
+        places = per_generation(ix, searcher, "places", lambda: collection_places(searcher, Gazetteer.load()))
+        understood = understand(text, resources_for(searcher, places, Thesaurus.load()))
         page_query, title_query, origins = understood_queries(ix.schema, understood)
         return page_query, title_query, origins, understood
     page_query, title_query = parse_query(ix.schema, text)

@@ -79,7 +79,10 @@ def similar_documents(searcher, doc_id: str, limit: int = 5, ui_lang: str | None
     ]
     similar = []
     for shown, versions in group_versions(candidates, groups, ui_lang)[:limit]:
-        hit = hit_summary(stored[shown], best[shown])
+        # The reader's language version, even when another version is the one that matched.
+        readers = next((v["id"] for v in versions if v["lang"] == ui_lang), shown)
+        fields = stored.get(readers) or searcher.document(id=readers, kind="doc") or stored[shown]
+        hit = hit_summary(fields, best[shown])
         hit["versions"] = versions
         similar.append(hit)
     return similar

@@ -161,6 +161,7 @@ class Resources:
     collection_cities: dict[str, str]  # canonical city name → country, for the cities the collection holds
     known_word: Callable[[str], bool]  # is this word in the index?
     suggest_word: Callable[[str], str | None]  # the index's closest word to a misspelt one
+    collection_countries: frozenset[str] = frozenset()  # ISO codes of the countries the collection is about
 
 
 def _windows(tokens: list[str]) -> Iterable[tuple[int, int]]:
@@ -177,7 +178,10 @@ def _find_place(surface: str, resources: Resources) -> Place | None:
         return None
     code = gazetteer.lookup_country(surface)
     if code and (surface[:1].isupper() or len(folded) > 3):
-        return Place(surface, code, code, kind="country")
+        place = Place(surface, code, code, kind="country", in_collection=code in resources.collection_countries)
+        if not place.in_collection:
+            place.nearest = sorted(name for name, country in resources.collection_cities.items() if country == code)
+        return place
     candidates = gazetteer.lookup_city(surface)
     if not candidates:
         return None

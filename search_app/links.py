@@ -2,7 +2,9 @@
 
 Every view is a URL: the query, each filter value, the year range, the sort
 order and the page. A facet value's link toggles that value; a chip's link
-removes it; changing filters or sort goes back to page 1.
+removes it; changing filters or sort goes back to page 1. ``exact=1`` (words
+taken literally, the question not interpreted) is part of the state, so
+filtering an exact search keeps it exact.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from flask import url_for
 from indexer.search import FILTER_FACETS, SearchRequest
 
 PARAM = {name: name for name in FILTER_FACETS} | {"doc_type": "type"}  # facet name → query-string name
-ORDER = ("q", "city", "country", "year", "theme", "lang", "type", "sort", "per_page", "page", "ui", "more")
+ORDER = ("q", "exact", "city", "country", "year", "theme", "lang", "type", "sort", "per_page", "page", "ui", "more")
 
 
 def state_of(request: SearchRequest, ui: str | None = None, default_per_page: int = 10) -> dict[str, list[str]]:
     """The canonical query-string parameters of a search request (repeated parameters, no commas)."""
     state: dict[str, list[str]] = {"q": [request.q] if request.q else []}
+    if not request.understand:
+        state["exact"] = ["1"]
     for name, values in request.active_filters().items():
         state[PARAM[name]] = list(values)
     if request.year_label():
@@ -72,13 +76,27 @@ class Links:
         kept = [] if value is None else [v for v in self.state.get(param, []) if v != value]
         return self._url(self._changed(**{param: kept, "page": []}))
 
+    def only(self, facet: str, value: object, q: str | None = None) -> str:
+        """The list narrowed to ``value`` of ``facet`` alone (any other value of that facet dropped), or
+        another query ``q`` so narrowed."""
+        changes = {PARAM.get(facet, facet): [str(value)], "page": []} | ({"q": [q]} if q is not None else {})
+        return self._url(self._changed(**changes))
+
     def without_filters(self) -> str:
         """The query alone, every filter dropped."""
-        return self._url({key: self.state[key] for key in ("q", "sort", "ui") if key in self.state})
+        return self._url({key: self.state[key] for key in ("q", "exact", "sort", "ui") if key in self.state})
 
     def with_query(self, q: str) -> str:
         """The same filters with another query (did you mean)."""
         return self._url(self._changed(q=[q], page=[]))
+
+    def literal(self, q: str) -> str:
+        """The same filters with ``q`` taken literally (``exact=1``): no corrections, places or translations."""
+        return self._url(self._changed(q=[q], exact=["1"], page=[]))
+
+    def understood(self) -> str:
+        """The same list with the query read as a question again (``exact`` dropped)."""
+        return self._url(self._changed(exact=[], page=[]))
 
     def page(self, number: int) -> str:
         """Another page of the list."""

@@ -7,6 +7,7 @@ Each HTML page and its JSON twin are built by the same function (``_search``,
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -16,12 +17,12 @@ from indexer.errors import BadQuery
 from indexer.export import MAX_EXPORT, to_csv, to_ris
 from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
 from indexer.store import index_exists
-from indexer.suggest import did_you_mean
 from search_app import files
 from search_app.i18n import (
     FACET_LABELS,
     SORT_LABELS,
     UI_LANGUAGES,
+    country_name,
     facet_value_label,
     own_language_name,
     ui_language,
@@ -41,28 +42,18 @@ def live():
     return current_app.extensions["citymig_index"]
 
 
-def _with_suggestion(result: dict) -> dict:
-    """Add ``did_you_mean`` when the core has not (yet) done so."""
-    if "did_you_mean" not in result:
-        suggestion = None
-        if (result.get("query") or "").strip():
-            with live().get().searcher() as searcher:
-                suggestion = did_you_mean(searcher, result["query"])
-        result["did_you_mean"] = suggestion
-    return result
-
-
 def _search_request(args) -> SearchRequest:
     params = {key: values for key, values in args.to_dict(flat=False).items() if key not in ("ui", "more")}
     search_request = request_from_params(params, per_page=current_app.config["PER_PAGE"])
     search_request.per_page = min(search_request.per_page, MAX_UI_PER_PAGE)
+    search_request.ui_lang = ui_language()  # a translated document shows the reader's version first
     return search_request
 
 
 def _search(args) -> tuple[SearchRequest, dict]:
-    """The request in ``args`` and its result, with did-you-mean: the data of /search and /api/search."""
+    """The request in ``args`` and its result: the data of /search and /api/search."""
     search_request = _search_request(args)
-    return search_request, _with_suggestion(search(live().get(), search_request))
+    return search_request, search(live().get(), search_request)
 
 
 def _ui_param() -> str | None:
@@ -162,6 +153,76 @@ def _alternatives(search_request: SearchRequest, chips: list[dict]) -> list[dict
     return alternatives
 
 
+def _place_label(facet: str, name: str) -> str:
+    return country_name(name) if facet == "country" else name
+
+
+def _places(understood: dict, query: str, links: Links) -> list[dict]:
+    """The question's places: a scope switch for each one the collection holds, the nearest cities otherwise."""
+    places = []
+    for place in understood["places"]:
+        facet = "city" if place["kind"] == "city" else "country"
+        label = _place_label(facet, place["name"])
+        if place["in_collection"]:
+            places.append(
+                {
+                    "held": True,
+                    "label": label,
+                    "only": links.selected(facet, place["name"]),
+                    "only_url": links.only(facet, place["name"]),
+                    "everywhere_url": links.without(PARAM[facet], place["name"]),
+                }
+            )
+            continue
+        # The nearest city's search asks the same question about it, so the question still finds something.
+        surface = re.compile(rf"(?<!\w){re.escape(place['surface'])}(?!\w)")
+        nearest = [
+            {"label": city, "url": links.only("city", city, q=surface.sub(city, query, count=1))}
+            for city in place["nearest"]
+        ]
+        places.append({"held": False, "label": label, "country": country_name(place["country"]), "nearest": nearest})
+    return places
+
+
+def _understanding(result: dict, links: Links) -> dict | None:
+    """What the page says about how a question was read: corrections, places, preferred themes."""
+    understood = result.get("understood")
+    if not understood:
+        return None
+    correction = None
+    if understood["corrections"] and result.get("did_you_mean"):
+        corrected = result["did_you_mean"]
+        correction = {
+            "corrected": corrected,
+            "corrected_url": links.with_query(corrected),
+            "original": result["query"],
+            "original_url": links.literal(result["query"]),
+        }
+    themes = [
+        {"label": facet_value_label("theme", theme), "url": links.only("theme", theme)}
+        for theme in understood["themes"]
+        if not links.selected("theme", theme)
+    ]
+    places = _places(understood, result["query"], links)
+    if not (correction or places or themes):
+        return None
+    return {"correction": correction, "places": places, "themes": themes}
+
+
+def _mark_query_places(hits: list[dict], understood: dict | None) -> None:
+    """Label the hits about a place the question names ("about Barcelona"), which is why they come first."""
+    if not understood:
+        return
+    cities = {p["name"] for p in understood["places"] if p["kind"] == "city" and p["in_collection"]}
+    countries = {p["name"] for p in understood["places"] if p["kind"] == "country"}
+    countries |= {p["country"] for p in understood["places"] if p["kind"] == "city" and not p["in_collection"]}
+    for hit in hits:
+        if hit.get("about_query_place"):
+            about = [city for city in hit["city"] if city in cities]
+            about += [country_name(code) for code in hit["country"] if code in countries and not about]
+            hit["about"] = ", ".join(about)
+
+
 def _pager(page: int, per_page: int, total: int, links: Links) -> dict:
     last = max(1, -(-total // per_page))
     window = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
@@ -188,7 +249,8 @@ def _mark_snippets(hits: list[dict]) -> None:
 @bp.route("/")
 def home():
     """A search box and the collection at a glance: themes, languages, countries, years, newest additions."""
-    overview = live().cached("home", lambda ix: search(ix, SearchRequest(sort="newest", per_page=8)))
+    ui = ui_language()
+    overview = live().cached(f"home:{ui}", lambda ix: search(ix, SearchRequest(sort="newest", per_page=8, ui_lang=ui)))
     links = Links(state_of(SearchRequest(), _ui_param()))
     json_url = url_for("search.api_search", sort="newest", per_page=8)
     panels = {panel["name"]: panel for panel in _facet_panels(overview, links, expanded=set())}
@@ -214,6 +276,7 @@ def search_page():
     links = Links(state)
     chips = _chips(result, links)
     _mark_snippets(result["hits"])
+    _mark_query_places(result["hits"], result["understood"])
     expanded = set(request.args.getlist("more"))
     return _html(
         "search.html",
@@ -227,6 +290,7 @@ def search_page():
         pager=_pager(result["page"], result["per_page"], result["total"], links),
         sorts=[(name, SORT_LABELS[name]) for name in SORTS],
         suggestion_url=links.with_query(result["did_you_mean"]) if result.get("did_you_mean") else None,
+        understanding=_understanding(result, links),
         year_range=(search_request.year_from, search_request.year_to),
     )
 
@@ -250,7 +314,7 @@ def _year_range_redirect():
 
 @bp.route("/api/search")
 def api_search():
-    """JSON twin of /search, with the schema of ``citymig search --json`` (plus ``did_you_mean``)."""
+    """JSON twin of /search, with the schema of ``citymig search --json``."""
     return jsonify(_search(request.args)[1])
 
 
@@ -285,9 +349,9 @@ def export_ris():
 
 @bp.route("/doc/<doc_id>")
 def document(doc_id: str):
-    """A document's metadata (each value linked to its search), its pages matching q, similar documents."""
+    """A document's metadata (each value linked to its search), its pages matching q, similar practices elsewhere."""
     q = request.args.get("q", "")
-    doc = get_document(live().get(), doc_id, q)
+    doc = get_document(live().get(), doc_id, q, ui_lang=ui_language())
     _mark_snippets([doc])
     _mark_snippets(doc["similar"])
     links = Links(state_of(SearchRequest(q=q), _ui_param()))
@@ -309,7 +373,7 @@ def document(doc_id: str):
 @bp.route("/api/doc/<doc_id>")
 def api_document(doc_id: str):
     """JSON twin of /doc/<id>."""
-    return jsonify(get_document(live().get(), doc_id, request.args.get("q", "")))
+    return jsonify(get_document(live().get(), doc_id, request.args.get("q", ""), ui_lang=ui_language()))
 
 
 @bp.route("/doc/<doc_id>/file")

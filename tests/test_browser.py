@@ -15,12 +15,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_cli
-from tests.web_collection import build_web_collection
+from tests.web_collection import build_question_collection, build_web_collection
 
 pytestmark = pytest.mark.slow
 
@@ -46,18 +47,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real server on a free loopback port, over an index of the web collection."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does)")
-    root = build_web_collection(tmp_path_factory.mktemp("browsercoll"))
-    index_dir = tmp_path_factory.mktemp("browserindex")
-    assert run_cli("index", root, "--index", index_dir, "--jobs", "1").exit_code == 0
+@contextmanager
+def _serving(index_dir: Path, cwd: Path):
+    """The real server (``citymig serve``) on a free loopback port over ``index_dir``; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port)],
-        cwd=tmp_path_factory.mktemp("cwd"),
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -81,6 +77,30 @@ def server(tmp_path_factory):
             process.kill()
             process.wait()
         process.stderr.close()
+
+
+def _index(root: Path, tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("browserindex")
+    assert run_cli("index", root, "--index", index_dir, "--jobs", "1").exit_code == 0
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real server over an index of the web collection."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does)")
+    index_dir = _index(build_web_collection(tmp_path_factory.mktemp("browsercoll")), tmp_path_factory)
+    with _serving(index_dir, tmp_path_factory.mktemp("cwd")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def question_server(server, tmp_path_factory):
+    """The real server over the question collection (practices in several cities, one in three languages)."""
+    index_dir = _index(build_question_collection(tmp_path_factory.mktemp("questioncoll")), tmp_path_factory)
+    with _serving(index_dir, tmp_path_factory.mktemp("cwd")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +204,35 @@ def test_screenshots_of_the_search_page(page, server):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
 
 
+def test_a_question_offers_only_its_city_and_the_filter_chip_appears(page, question_server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(question_server + "/search?q=what+worked+in+Barcelona+with+volunteers&ui=en")
+    everywhere = page.get_by_role("link", name="Search everywhere")
+    assert everywhere.get_attribute("aria-current") == "page"
+    assert [badge.split()[0] for badge in page.locator(".versions a.version").all_inner_texts()] == ["EN", "ES", "FR"]
+    page.screenshot(path=str(ARTIFACTS / "question.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "question-mobile.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("link", name="Only Barcelona").click()
+    page.wait_for_url(re.compile(r"city=Barcelona"))
+    chip = page.locator("a.chip")
+    assert chip.count() == 1 and "Barcelona" in chip.inner_text()
+    assert page.get_by_role("link", name="Only Barcelona").get_attribute("aria-current") == "page"
+
+    page.goto(question_server + "/search?q=what+worked+in+Madrid+housing+refugees&ui=en")
+    page.screenshot(path=str(ARTIFACTS / "question-nearest.png"), full_page=True)
+    page.locator(".understood").get_by_role("link", name="Seville").click()
+    page.wait_for_url(re.compile(r"city=Seville"))
+    assert page.locator("a.chip").inner_text().split()[:2] == ["City:", "Seville"]
+    page.locator(".hit-title a").first.click()
+    page.screenshot(path=str(ARTIFACTS / "doc-similar.png"), full_page=True)
+    assert page.get_by_role("heading", name="Similar practices in other cities").is_visible()
+    assert page.csp_errors == []
+
+
 def _axe_source() -> str:
     found = os.environ.get("CITYMIG_AXE") or str(AXE_DIR / "node_modules" / "axe-core" / "axe.min.js")
     if not Path(found).is_file():
@@ -198,7 +247,7 @@ def _axe_source() -> str:
     return Path(found).read_text(encoding="utf-8")
 
 
-def test_axe_finds_no_serious_or_critical_violations(browser, server):
+def test_axe_finds_no_serious_or_critical_violations(browser, server, question_server):
     axe = _axe_source()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -206,8 +255,14 @@ def test_axe_finds_no_serious_or_critical_violations(browser, server):
     doc_id = json.loads(page.inner_text("body"))["hits"][0]["id"]
     report = {}
     try:
-        for url in ("/", "/search?q=newcomers&theme=Live", f"/doc/{doc_id}?q=newcomers", "/search?q=Wohnen&ui=de"):
-            page.goto(server + url)
+        page.goto(question_server + "/api/search?q=Gerüchte")
+        vienna = next(hit["id"] for hit in json.loads(page.inner_text("body"))["hits"] if "Wien" in hit["title"])
+        questions = ["/search?q=what+worked+in+Barcelna+with+volunteers", "/search?q=what+worked+in+Madrid"]
+        questions += ["/search?q=refugees+housing&ui=de", f"/doc/{vienna}"]
+        urls = [server + url for url in ("/", "/search?q=newcomers&theme=Live", f"/doc/{doc_id}?q=newcomers")]
+        urls += [server + "/search?q=Wohnen&ui=de"] + [question_server + url for url in questions]
+        for url in urls:
+            page.goto(url)
             page.add_script_tag(content=axe)
             result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
             report[url] = [

@@ -121,7 +121,7 @@ def test_hits_carry_marked_snippets_and_page_links_into_the_pdf(client):
     hit = api(client, "/api/search?q=Bibliothek")["hits"][0]
     page = hit["pages"][0]["page"]
     assert f'href="/doc/{hit["id"]}/file#page={page}"' in body
-    assert f">p. {page}<span class=\"visually-hidden\">" in body
+    assert f'>p. {page}<span class="visually-hidden">' in body
     assert "<mark>Bibliothek</mark>" in body
     assert f'href="/doc/{hit["id"]}?q=Bibliothek&amp;ui=en"' in body
 
@@ -199,8 +199,10 @@ def test_sort_orders_and_pagination_keep_the_query_string(web):
 def test_did_you_mean_offers_the_corrected_query_from_the_index(client):
     result = api(client, "/api/search?q=Bibliotek")
     assert result["did_you_mean"] == "Bibliothek"
-    body = html(client.get("/search?q=Bibliotek&ui=en"))
-    assert "Did you mean" in body and 'href="/search?q=Bibliothek' in body
+    body = html(client.get("/search?q=Bibliotek&ui=en"))  # a question is searched corrected, and says so
+    assert "Showing results for" in body and 'href="/search?q=Bibliothek&amp;ui=en"' in body
+    body = html(client.get("/search?q=Bibliotek&exact=1&ui=en"))  # literal words are only offered the correction
+    assert "Did you mean" in body and 'href="/search?q=Bibliothek&amp;exact=1' in body
     assert api(client, "/api/search?q=Bibliothek")["did_you_mean"] is None
 
 

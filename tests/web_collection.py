@@ -1,7 +1,10 @@
-"""A small collection for the web tests: facets set by the librarian (metadata.csv), one hostile document.
+"""Small collections for the web tests.
 
-Facet extraction from text may or may not find these values; the librarian's
-metadata.csv sets them, so the facet UI can be tested on known values.
+The web collection has facets set by the librarian (metadata.csv) and one
+hostile document: facet extraction from text may or may not find these
+values; metadata.csv sets them, so the facet UI can be tested on known
+values. The question collection is practices in several cities, one of
+them in three languages, for what the result page says about a question.
 """
 
 from __future__ import annotations
@@ -47,4 +50,47 @@ def build_web_collection(root: Path) -> Path:
         encoding="utf-8",
     )
     (root / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+# The anti-rumour profile exists in three languages (one folder, names differing by a language suffix).
+QUESTION_DOCUMENTS = {
+    "barcelona-antirumour-en.pdf": (
+        "Anti-rumour agents in Barcelona",
+        "Barcelona, Spain. In Barcelona the city council trained volunteers as anti-rumour agents who answer "
+        "prejudice against immigrants in markets and on the street. Barcelona shared the method with other cities.",
+    ),
+    "barcelona-antirumour-es.pdf": (
+        "Agentes antirrumores en Barcelona",
+        "Barcelona, España. En Barcelona el ayuntamiento formó a voluntarios como agentes antirrumores que "
+        "responden a los prejuicios contra los inmigrantes en los mercados. Barcelona compartió el método.",
+    ),
+    "barcelona-antirumour-fr.pdf": (
+        "Agents anti-rumeurs à Barcelone",
+        "Barcelone, Espagne. À Barcelone la municipalité a formé des bénévoles comme agents anti-rumeurs qui "
+        "répondent aux préjugés contre les immigrés sur les marchés. Barcelone a partagé la méthode.",
+    ),
+    "wien-geruechte-de.pdf": (
+        "Freiwillige gegen Gerüchte in Wien",
+        "Wien, Österreich. In Wien treten Freiwillige Vorurteilen gegen Zugewanderte entgegen: sie widerlegen "
+        "Gerüchte auf Märkten und in Gesprächen auf der Straße. Wien hat die Methode von anderen Städten gelernt.",
+    ),
+    "sevilla-refugiados-es.pdf": (
+        "Vivienda para refugiados en Sevilla",
+        "Sevilla, España. La ciudad de Sevilla ofrece vivienda a refugiados y acompaña su integración en el barrio. "
+        "En Sevilla la integración empieza por una vivienda digna para las familias refugiadas.",
+    ),
+    "toronto-mentoring-en.pdf": (
+        "Mentoring skilled immigrants in Toronto",
+        "Toronto, Canada. Employers in Toronto pair skilled immigrants with mentors in their profession, and the "
+        "mentoring leads to employment. Toronto employers found that mentoring pays off for both sides.",
+    ),
+}
+
+
+def build_question_collection(root: Path) -> Path:
+    """Write the practices of QUESTION_DOCUMENTS under ``root`` (places, years and themes as extracted)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, (title, text) in QUESTION_DOCUMENTS.items():
+        write_pdf(root / name, [[title, *wrap(" ".join([text] * 3))]], title=title)
     return root
