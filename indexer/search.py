@@ -15,17 +15,18 @@ as in library discovery interfaces.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from whoosh import sorting
 from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
 from whoosh.query import And, NumericRange, Or, Query, Term
 from whoosh.searching import Hit
 
-from indexer.cache import per_generation
+from indexer.cache import RecentResults, at_generation, per_generation
 from indexer.errors import BadQuery
 from indexer.expand import collection_places, resources_for, understood_queries
 from indexer.language import LANGUAGES
@@ -386,9 +387,24 @@ def _queries(ix, searcher, request: SearchRequest, text: str):
     return page_query, title_query, {}, None
 
 
-def search(ix, request: SearchRequest) -> dict:
-    """Run a search and return the JSON-ready result described in the README."""
+def search(ix, request: SearchRequest, cache: bool = True) -> dict:
+    """Run a search and return the JSON-ready result described in the README (a copy the caller may change).
+
+    :param cache: reuse the result of the same request on the same index version (False: always search)
+    """
     validate(request)
+    if not cache:
+        return _search(ix, request)
+    key = repr(astuple(request))
+    recent = at_generation(ix, ix.latest_generation(), "recent results", RecentResults)
+    result = recent.get(key)
+    if result is None:
+        result = _search(ix, request)
+        recent.put(key, result)
+    return copy.deepcopy(result)
+
+
+def _search(ix, request: SearchRequest) -> dict:
     text = (request.q or "").strip()
     first = (request.page - 1) * request.per_page
     with ix.searcher() as searcher:

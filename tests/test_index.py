@@ -210,3 +210,21 @@ def test_sigkill_leaves_the_last_commit_and_the_next_run_completes(tmp_path):
     assert (status["documents"], status["pages"]) == (30, 180), "no duplicates, nothing missing"
     assert not list(index_dir.glob(".spool-*"))
     shutil.rmtree(index_dir)
+
+
+def test_a_repeated_search_is_served_from_the_cache_until_the_index_changes(tmp_path):
+    from indexer.search import SearchRequest, search
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write_prose_pdf(folder / "one-en.pdf", "en", pages=1, title="First report")
+    index_dir = tmp_path / "ix"
+    run_cli("index", folder, "--index", index_dir)
+    ix = open_index(index_dir)
+    first = search(ix, SearchRequest(q="newcomers"))
+    first["hits"].clear()  # a caller may change its copy
+    assert search(ix, SearchRequest(q="newcomers"))["total"] == 1
+    write_prose_pdf(folder / "two-en.pdf", "en", pages=1, title="Second report")
+    run_cli("index", folder, "--index", index_dir)
+    assert search(ix, SearchRequest(q="newcomers"))["total"] == 2, "a commit makes the cached result stale"
+    assert search(ix, SearchRequest(q="newcomers"), cache=False)["total"] == 2
