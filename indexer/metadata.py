@@ -100,9 +100,9 @@ def read_metadata(root: Path) -> Metadata:
                 try:
                     if None in row:
                         raise ValueError("more cells than columns (a comma inside a value needs quotes)")
-                    relpath = (row.get("path") or "").strip().lstrip("./")
+                    relpath = (row.get("path") or "").strip().removeprefix("./")
                     target = (Path(root) / relpath).absolute()
-                    if not relpath or not target.is_file():
+                    if not relpath or ".." in Path(relpath).parts or not target.is_file():
                         raise ValueError(f"no file {relpath!r} in {root}")
                     values = _parse_row(row)
                 except ValueError as exc:
