@@ -229,6 +229,19 @@ def page_snippets(searcher, query, docnums: list[int]) -> list[dict]:
     return pages
 
 
+def _doc_facts(searcher) -> dict[str, tuple[str, set[str], set[str]]]:
+    """Each document's sortable title, places (cities and countries) and themes, by doc_id."""
+    facts = {}
+    for fields in searcher.documents(kind="doc"):
+        places = set(split_values(fields.get("city"))) | set(split_values(fields.get("country")))
+        facts[fields["doc_id"]] = (
+            (fields.get("title") or "").casefold(),
+            places,
+            set(split_values(fields.get("theme"))),
+        )
+    return facts
+
+
 def _doc_numbers(searcher) -> dict[str, int]:
     """Document number of every document record, by doc_id (the page records point to these)."""
     doc_ids = searcher.reader().column_reader("doc_id")
@@ -280,13 +293,44 @@ def hit_summary(fields: dict, score: float | None = None, pages: list[dict] | No
     }
 
 
-def _facet(name: str):
+class _SegmentValues(sorting.OverlappingCategorizer):
+    """Whoosh's categorizer for multi-valued fields, with each segment's document → values lists kept.
+
+    Whoosh builds those lists from the field's postings in every search; they change only with the
+    index, so they are built once per index version (``lists``: a dict shared by the searches of one).
+    """
+
+    def __init__(self, global_searcher, fieldname: str, lists: dict) -> None:
+        super().__init__(global_searcher, fieldname)
+        self._shared = lists
+
+    def set_searcher(self, segment_searcher, docoffset: int) -> None:
+        key = (self._fieldname, docoffset)
+        if key not in self._shared:
+            super().set_searcher(segment_searcher, docoffset)
+            self._shared[key] = self._lists
+        self._segment_searcher = segment_searcher
+        self._lists = self._shared[key]
+
+
+class _MultiValueFacet(sorting.FieldFacet):
+    """A facet over a comma-separated keyword field whose per-segment value lists are cached."""
+
+    def __init__(self, fieldname: str, lists: dict) -> None:
+        super().__init__(fieldname, allow_overlap=True)
+        self.lists = lists
+
+    def categorizer(self, global_searcher):
+        return _SegmentValues(global_searcher, self.fieldname, self.lists)
+
+
+def _facet(name: str, lists: dict):
     if name == "year":
         return sorting.FieldFacet("year")
-    return sorting.FieldFacet("langs" if name == "lang" else name, allow_overlap=True)
+    return _MultiValueFacet("langs" if name == "lang" else name, lists)
 
 
-def _count_facets(searcher, request: SearchRequest, candidates: set[int] | None) -> dict[str, list[dict]]:
+def _count_facets(ix, searcher, request: SearchRequest, candidates: set[int] | None) -> dict[str, list[dict]]:
     """Documents per facet value among ``candidates`` (document numbers; None: every document).
 
     Facets without an active filter are counted in one pass; each filtered facet in a pass of its own
@@ -295,13 +339,14 @@ def _count_facets(searcher, request: SearchRequest, candidates: set[int] | None)
     active = set(request.active_filters()) | ({"year"} if request.year_label() else set())
     passes = [(None, [name for name in FACETS if name not in active])] + [(name, [name]) for name in sorted(active)]
     counts: dict[str, list[dict]] = {}
+    lists = per_generation(ix, searcher, "facet value lists", dict)
     for skip, names in passes:
         if not names:
             continue
         results = searcher.search(
             And([Term("kind", "doc"), *_filter_clauses(request, skip=skip)]),
             filter=candidates,
-            groupedby={name: _facet(name) for name in names},
+            groupedby={name: _facet(name, lists) for name in names},
             maptype=sorting.Count,
             limit=None,
             scored=False,
@@ -319,16 +364,16 @@ def _count_facets(searcher, request: SearchRequest, candidates: set[int] | None)
 
 
 def _order(
-    searcher, request: SearchRequest, scores: dict[str, float], numbers: dict[str, int], preferred: set[str]
+    ix, searcher, request: SearchRequest, scores: dict[str, float], numbers: dict[str, int], preferred: set[str]
 ) -> list[str]:
     """Doc ids in the order the request asks for; relevance falls back to title when nothing is scored.
 
     ``preferred`` documents (about a place the question names) come first in relevance order.
     """
-    stored = searcher.stored_fields
+    facts = per_generation(ix, searcher, "doc facts", lambda: _doc_facts(searcher))
 
     def title(doc_id: str) -> str:
-        return (stored(numbers[doc_id]).get("title") or "").casefold()
+        return facts[doc_id][0] if doc_id in facts else ""
 
     if request.sort == "relevance" and request.q.strip():
         return sorted(scores, key=lambda d: (d not in preferred, -scores[d], d))
@@ -347,17 +392,18 @@ def _order(
     return sorted(scores, key=title)
 
 
-def _prefer(searcher, numbers: dict[str, int], scores: dict[str, float], understood) -> set[str]:
+def _prefer(ix, searcher, scores: dict[str, float], understood) -> set[str]:
     """Documents about the question's places; documents on its themes get a higher score (in place)."""
     preferred = set()
-    cities, countries, themes = set(understood.cities), set(understood.countries), set(understood.themes)
+    places, themes = set(understood.cities) | set(understood.countries), set(understood.themes)
     # A place the collection does not hold: its country's documents are the nearest answer.
-    countries |= {p.country for p in understood.places if p.kind == "city" and not p.in_collection}
+    places |= {p.country for p in understood.places if p.kind == "city" and not p.in_collection}
+    facts = per_generation(ix, searcher, "doc facts", lambda: _doc_facts(searcher))
     for doc_id in scores:
-        fields = searcher.stored_fields(numbers[doc_id])
-        if cities & set(split_values(fields.get("city"))) or countries & set(split_values(fields.get("country"))):
+        _, doc_places, doc_themes = facts.get(doc_id, ("", set(), set()))
+        if places & doc_places:
             preferred.add(doc_id)
-        if themes & set(split_values(fields.get("theme"))):
+        if themes & doc_themes:
             scores[doc_id] *= THEME_PREFERENCE
     return preferred
 
@@ -423,7 +469,7 @@ def _search(ix, request: SearchRequest) -> dict:
             )
             scores, page_hits = _rank_documents(searcher, page_results, title_results)
             if understood:
-                preferred = _prefer(searcher, numbers, scores, understood)
+                preferred = _prefer(ix, searcher, scores, understood)
             candidates = {numbers[d] for d in scores if d in numbers}
         elif text and not understood:
             scores, candidates = {}, set()
@@ -433,7 +479,7 @@ def _search(ix, request: SearchRequest) -> dict:
         kept = searcher.docs_for_query(And([Term("kind", "doc"), *_filter_clauses(request)]))
         kept = set(kept) if candidates is None else candidates.intersection(kept)
         scores = {d: s for d, s in scores.items() if numbers.get(d) in kept}
-        ordered = _order(searcher, request, scores, numbers, preferred)
+        ordered = _order(ix, searcher, request, scores, numbers, preferred)
         groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
         shown = group_versions(ordered, groups, request.ui_lang)
         hits = []
@@ -455,7 +501,7 @@ def _search(ix, request: SearchRequest) -> dict:
             "sort": request.sort,
             "filters": {**request.active_filters(), **({"year": request.year_label()} if request.year_label() else {})},
             "hits": hits,
-            "facets": _count_facets(searcher, request, candidates),
+            "facets": _count_facets(ix, searcher, request, candidates),
             "understood": understood.to_dict() if understood else None,
             "did_you_mean": (understood.corrected_query() if understood else None)
             or (did_you_mean(searcher, text) if text and not understood else None),
