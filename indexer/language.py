@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 LANGUAGES = ("en", "de", "es", "fr")
@@ -15,7 +17,6 @@ SECOND_LANGUAGE_SHARE = 0.10
 NEAR_TIE = 0.9  # a runner-up with this share of the leader's text ties, and the cover decides
 SAMPLE_CHARS = 1200  # langdetect is as sure after a thousand characters of prose, and much faster
 
-DetectorFactory.seed = 0  # langdetect is random unless seeded
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -27,18 +28,30 @@ def is_prose(text: str) -> bool:
     return len(_LETTER.findall(stripped)) / len(stripped) >= 0.6
 
 
+@cache
+def _detectors() -> DetectorFactory:
+    """langdetect with the profiles of our four languages only, seeded (it is random otherwise).
+
+    Unrestricted langdetect says Danish or Dutch on tables of contents, and weighs all of its 55
+    languages for every n-gram: with four profiles it picks the best of ours, several times faster.
+    """
+    factory = DetectorFactory()
+    factory.load_json_profile([(Path(PROFILES_DIRECTORY) / lang).read_text(encoding="utf-8") for lang in LANGUAGES])
+    factory.set_seed(0)
+    return factory
+
+
 def detect_language(text: str) -> str | None:
     """Best of en/de/es/fr for a text, or None when there is too little prose to tell."""
     sample = text[:SAMPLE_CHARS]
     if len(sample.strip()) < 20 or not is_prose(sample):
         return None
+    detector = _detectors().create()
+    detector.append(sample)
     try:
-        candidates = detect_langs(sample)
+        return detector.detect()
     except LangDetectException:
         return None
-    # Unrestricted langdetect says Danish or Dutch on tables of contents: keep our four.
-    ours = [c for c in candidates if c.lang in LANGUAGES]
-    return max(ours, key=lambda c: c.prob).lang if ours else None
 
 
 @dataclass
