@@ -34,7 +34,6 @@ bp = Blueprint("search", __name__)
 FACET_ORDER = ("theme", "doc_type", "lang", "country", "city")
 FACET_LIMIT = 8  # values shown before "show all"
 MAX_UI_PER_PAGE = 100
-PLAUSIBLE_YEARS = range(1800, 2200)  # a year column's "no value" sentinel is not a year
 
 
 def live():
@@ -102,7 +101,7 @@ def _facet_panels(result: dict, links: Links, expanded: set[str]) -> list[dict]:
 
 
 def _histogram(result: dict, links: Links) -> list[dict]:
-    years = [item for item in result["facets"].get("year", []) if item["value"] in PLAUSIBLE_YEARS]
+    years = result["facets"].get("year", [])
     if not years:
         return []
     highest = max(item["count"] for item in years)
@@ -359,7 +358,7 @@ def document(doc_id: str):
         (name, FACET_LABELS[name], [(value, facet_value_label(name, value)) for value in values])
         for name, values in (
             ("doc_type", [doc["doc_type"]] if doc["doc_type"] else []),
-            ("year", [doc["year"]] if doc["year"] in PLAUSIBLE_YEARS else []),
+            ("year", [doc["year"]] if doc["year"] else []),
             ("lang", doc["langs"] or ([doc["lang"]] if doc["lang"] else [])),
             ("city", doc["city"]),
             ("country", doc["country"]),
