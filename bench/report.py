@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bench.facet_quality import GOALS
+
 Row = dict
 
 
@@ -183,7 +185,7 @@ def _quality_rows(coll: str, data: dict) -> list[Row]:
         return [_row("quality", coll, "facet_quality", f"error: {data['error'][:80]}")]
     facets, ranking = data.get("facets", {}), data.get("ranking", {})
     rows = []
-    for name, goal_p, goal_r in (("city", 0.95, 0.90), ("country", 0.95, 0.95)):
+    for name, (goal_p, goal_r) in GOALS.items():
         if name in facets:
             rows.append(
                 _row(

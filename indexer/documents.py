@@ -7,6 +7,7 @@ from pathlib import Path
 
 from whoosh.query import And, Term
 
+from indexer.cache import per_generation
 from indexer.errors import DocumentNotFound
 from indexer.search import hit_summary, page_snippets, parse_query
 from indexer.similar import similar_documents
@@ -49,6 +50,7 @@ def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None) -> di
     """
     with ix.searcher() as searcher:
         fields = _fields(searcher, doc_id)
+        groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
         document = hit_summary(fields)
         document |= {
             "query": q or "",
@@ -59,8 +61,8 @@ def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None) -> di
             "size": fields.get("size"),
             "indexed_at": fields.get("indexed_at"),
             "pages": matching_pages(searcher, doc_id, q),
-            "similar": similar_documents(searcher, doc_id, ui_lang=ui_lang),
-            "versions": translation_groups(searcher).get(doc_id, []),
+            "similar": similar_documents(searcher, doc_id, ui_lang=ui_lang, groups=groups),
+            "versions": groups.get(doc_id, []),
         }
         return document
 

@@ -53,8 +53,13 @@ def likeness_query(searcher, lang: str, text: str):
     return Or(clauses) if clauses else None
 
 
-def similar_documents(searcher, doc_id: str, limit: int = 5, ui_lang: str | None = None) -> list[dict]:
-    """Documents like ``doc_id`` about other cities, best first, one hit per document with its versions."""
+def similar_documents(
+    searcher, doc_id: str, limit: int = 5, ui_lang: str | None = None, groups: dict | None = None
+) -> list[dict]:
+    """Documents like ``doc_id`` about other cities, best first, one hit per document with its versions.
+
+    :param groups: ``translation_groups(searcher)``, when the caller has it already
+    """
     fields = searcher.document(id=doc_id, kind="doc")
     text = _own_text(searcher, doc_id)
     if not fields or not fields.get("lang") or not text.strip():
@@ -62,7 +67,7 @@ def similar_documents(searcher, doc_id: str, limit: int = 5, ui_lang: str | None
     query = likeness_query(searcher, fields["lang"], text)
     if query is None:
         return []
-    groups = translation_groups(searcher)
+    groups = translation_groups(searcher) if groups is None else groups
     excluded = {doc_id} | {version["id"] for version in groups.get(doc_id, [])}
     own_cities = set(split_values(fields.get("city")))
     doc_ids = searcher.reader().column_reader("doc_id")

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import lru_cache
+
+from indexer.thesaurus import fold
 
 WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's RegexTokenizer default
 PREFIX = 2  # letters a word shares with the query term it stems to (stems drop endings, not beginnings)
@@ -22,10 +23,7 @@ FRAGMENTS = 2
 BETWEEN = " … "
 
 
-@lru_cache(maxsize=65536)
-def _folded(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+_folded = lru_cache(maxsize=65536)(fold)  # the same words recur on every page
 
 
 def match_spans(text: str, terms: set[str], analyzer) -> list[tuple[int, int]]:

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from whoosh.lang import stopwords_for_language
 
 from indexer.language import LANGUAGES
+from indexer.thesaurus import fold
 
 _SCAFFOLDING = [
     # English
@@ -71,12 +71,6 @@ _SYNTAX = re.compile(r'["()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b\w+:\S')
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 MAX_PLACE_WORDS = 3
 FUZZY_PLACE_CUTOFF = 0.8  # difflib ratio for "Barcelna" → "Barcelona"
-
-
-def fold(text: str) -> str:
-    """Casefolded, accents stripped: how names and words are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _stopwords() -> frozenset[str]:
