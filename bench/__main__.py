@@ -89,7 +89,7 @@ class Collection:
 
     def ensure_index(self) -> Path:
         """The main index, built (untimed) when the indexing benchmark has not made it."""
-        from indexer.store import index_exists
+        from indexer.storage.index import index_exists
 
         if not index_exists(self.main_index):
             log(f"{self.name}: building the index for this benchmark")
@@ -155,7 +155,7 @@ def bench_incremental(coll: Collection, args) -> dict:
 
 def _queries(coll: Collection, args) -> dict:
     from bench.queries import build_queries
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     if coll.queries is None:
         coll.queries = build_queries(open_index(coll.ensure_index()), args.queries)
@@ -185,7 +185,7 @@ def bench_http(coll: Collection, args) -> dict:
     """Requests/s, p95 and errors of /api/search and /search at 1, 4 and 16 clients."""
     from bench.queries import build_queries
     from bench.server_load import run_http
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     # A query set of its own, large enough that no request repeats one the server may have kept.
     queries = build_queries(open_index(coll.ensure_index()), max(args.http_requests, args.queries), seed=11)

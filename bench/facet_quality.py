@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from indexer.search import SearchRequest, search
-from indexer.store import open_index
+from indexer.storage.index import open_index
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "data" / "gold.json"

@@ -26,8 +26,8 @@ NEW_NAME = "zz-bench-new-report-en.pdf"
 
 def extraction_seconds(pdf: Path) -> float:
     """Seconds citymig's ingestion chain takes for one file (extract, normalise, languages, facets)."""
-    from indexer.discover import find_files
-    from indexer.pipeline import ExtractedDoc, process_file
+    from indexer.ingest.discover import find_files
+    from indexer.ingest.pipeline import ExtractedDoc, process_file
 
     source = next(iter(find_files([pdf])))
     with tempfile.TemporaryDirectory(prefix="bench-spool-") as spool:

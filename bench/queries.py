@@ -145,7 +145,7 @@ def uncached_search():
 
 def run_citymig(index_dir: Path, queries: dict[str, list[dict]], budget_s: float = 120.0) -> dict:
     """Latency of every query kind through ``indexer.search.search``; each kind stops early past ``budget_s``."""
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     search, cache_note = uncached_search()
     ix = open_index(index_dir)

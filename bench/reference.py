@@ -75,7 +75,7 @@ def build(whoosh_dir: Path, out_dir: Path) -> dict:
     """(Re)build the tantivy index in ``out_dir`` from the citymig index in ``whoosh_dir``, unless current."""
     import tantivy
 
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     ix = open_index(whoosh_dir)
     marker = out_dir / "citymig-source.json"

@@ -349,7 +349,7 @@ def _metadata_rows(entries: list[dict]) -> list[list[str]]:
 
 
 def write_metadata_csv(corpus_dir: Path, rows: list[list[str]]) -> None:
-    """The collection's metadata.csv (columns as in indexer.metadata)."""
+    """The collection's metadata.csv (columns as in indexer.enrich.metadata)."""
     with open(corpus_dir / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["path", "title", "year", "city", "country", "theme", "doc_type"])

@@ -16,7 +16,7 @@ import click
 
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
-from indexer.pipeline import ExtractedDoc, Failed
+from indexer.ingest.pipeline import ExtractedDoc, Failed
 
 index_option = click.option(
     "--index",
@@ -103,7 +103,7 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
     Formats: PDF, HTML, Markdown and plain text. A rerun processes only new
     or changed files and removes documents whose files are gone.
     """
-    from indexer.store import index_paths
+    from indexer.ingest.writer import index_paths
 
     if not paths:
         if not Path(DEFAULT_CORPUS).is_dir():
@@ -174,7 +174,7 @@ def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_
     """
     from indexer.search import request_from_params
     from indexer.search import search as run_search
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     params = {"q": [] if browse else [query], "city": city, "country": country, "year": [year] if year else []}
     params |= {"theme": theme, "lang": lang, "type": doc_type, "sort": [sort], "page": [str(page)]}
@@ -220,8 +220,8 @@ def _print_result(result: dict) -> None:
 @json_option
 def explain(document, index_dir, as_json) -> None:
     """Show why DOCUMENT (an id from `citymig search`, or a file path) has its city, country, year, themes and type."""
-    from indexer.explain import explain_document
-    from indexer.store import open_index
+    from indexer.report.explain import explain_document
+    from indexer.storage.index import open_index
 
     try:
         info = explain_document(open_index(index_dir or default_index_dir()), document)
@@ -248,7 +248,7 @@ def explain(document, index_dir, as_json) -> None:
 @json_option
 def status(index_dir, as_json) -> None:
     """Show what the index holds and the files that failed in the last run."""
-    from indexer.status import index_status
+    from indexer.report.status import index_status
 
     try:
         info = index_status(index_dir or default_index_dir())
@@ -283,7 +283,8 @@ def serve(index_dir, host, port, threads) -> None:
     """Serve the search UI with waitress; builds the index from corpus/ first if there is none."""
     import waitress
 
-    from indexer.store import index_exists, index_paths
+    from indexer.ingest.writer import index_paths
+    from indexer.storage.index import index_exists
     from search_app import create_app
 
     index_dir = index_dir or default_index_dir()

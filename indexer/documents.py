@@ -7,11 +7,11 @@ from pathlib import Path
 
 from whoosh.query import And, Term
 
-from indexer.cache import per_generation
 from indexer.errors import DocumentNotFound
+from indexer.query.similar import similar_documents
+from indexer.query.translations import translation_groups
 from indexer.search import hit_summary, page_snippets, parse_query
-from indexer.similar import similar_documents
-from indexer.translations import translation_groups
+from indexer.storage.cache import per_generation
 
 MAX_MATCHING_PAGES = 100
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")

@@ -26,17 +26,17 @@ from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
 from whoosh.query import And, NumericRange, Or, Query, Term
 from whoosh.searching import Hit
 
-from indexer.cache import RecentResults, at_generation, per_generation
+from indexer.enrich.places import Gazetteer
 from indexer.errors import BadQuery
-from indexer.expand import collection_places, resources_for, understood_queries
-from indexer.language import LANGUAGES
-from indexer.places import Gazetteer
-from indexer.schema import DOC_TYPES, THEMES, content_field
-from indexer.snippets import query_terms, snippet
-from indexer.suggest import did_you_mean
-from indexer.thesaurus import Thesaurus
-from indexer.translations import group_versions, translation_groups
-from indexer.understand import has_syntax, understand
+from indexer.ingest.language import LANGUAGES
+from indexer.lexicon.thesaurus import Thesaurus
+from indexer.query.expand import collection_places, resources_for, understood_queries
+from indexer.query.snippets import query_terms, snippet
+from indexer.query.suggest import did_you_mean
+from indexer.query.translations import group_versions, translation_groups
+from indexer.query.understand import has_syntax, understand
+from indexer.storage.cache import RecentResults, at_generation, per_generation
+from indexer.storage.schema import DOC_TYPES, THEMES, content_field
 
 MAX_QUERY_CHARS = 1000
 PAGES_PER_HIT = 3
@@ -62,7 +62,7 @@ class SearchRequest:
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
-    understand: bool = True  # read plain questions as a practitioner means them (indexer.understand)
+    understand: bool = True  # read plain questions as a practitioner means them (indexer.query.understand)
     ui_lang: str | None = None  # the reader's language: a translated document is shown in it first
 
     def active_filters(self) -> dict[str, list[str]]:

@@ -77,7 +77,7 @@ def own_language_name(code: str) -> str:
 def _gazetteer():
     """The core's gazetteer (GeoNames and pycountry names, built once per process); None if it cannot load."""
     try:
-        from indexer.gazetteer import Gazetteer  # noqa: PLC0415 - loaded on the first country shown
+        from indexer.lexicon.gazetteer import Gazetteer  # noqa: PLC0415 - loaded on the first country shown
     except ImportError:
         return None
     return Gazetteer.load()

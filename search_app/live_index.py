@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from indexer.store import open_index
+from indexer.storage.index import open_index
 
 
 class LiveIndex:

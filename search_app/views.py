@@ -14,9 +14,9 @@ from markupsafe import Markup
 
 from indexer.documents import get_document
 from indexer.errors import BadQuery
-from indexer.export import MAX_EXPORT, to_csv, to_ris
+from indexer.report.export import MAX_EXPORT, to_csv, to_ris
 from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
-from indexer.store import index_exists
+from indexer.storage.index import index_exists
 from search_app import files
 from search_app.i18n import (
     FACET_LABELS,

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from indexer.export import to_csv, to_ris
+from indexer.report.export import to_csv, to_ris
 from search_app import create_app
 
 RESULT = {

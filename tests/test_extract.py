@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from indexer.discover import find_files
-from indexer.pdf import is_glued, iter_pdf_pages
-from indexer.pipeline import ExtractedDoc, Failed, process_file
+from indexer.ingest.discover import find_files
+from indexer.ingest.pdf import is_glued, iter_pdf_pages
+from indexer.ingest.pipeline import ExtractedDoc, Failed, process_file
 from tests.pdfs import PROSE, encrypt_pdf, wrap, write_pdf, write_prose_pdf, write_scanned_pdf, write_tex_like_pdf
 
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from indexer.status import index_status
-from indexer.store import LOCK_FILE, open_index
+from indexer.report.status import index_status
+from indexer.storage.index import LOCK_FILE, open_index
 from tests.conftest import build_collection, run_citymig, run_cli, search_json
 from tests.pdfs import wrap, write_pdf, write_prose_pdf
 
@@ -63,7 +63,7 @@ def test_translations_are_one_hit_shown_in_the_readers_language(session_index):
     report = next(hit for hit in hits if len(hit["versions"]) == 4)
     assert sorted(v["lang"] for v in report["versions"]) == ["de", "en", "es", "fr"]
     from indexer.search import SearchRequest, search
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     for ui in ("de", "fr"):
         result = search(open_index(session_index), SearchRequest(q="", ui_lang=ui))

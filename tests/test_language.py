@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.language import LanguageVote, detect_language
+from indexer.ingest.language import LanguageVote, detect_language
 from tests.conftest import search_json
 from tests.pdfs import PROSE
 

@@ -1,6 +1,6 @@
 """Normalisation: NFKC, hyphens joined only with evidence, running headers and footers removed."""
 
-from indexer.normalize import Vocabulary, line_signature, nfkc, normalize_page
+from indexer.ingest.normalize import Vocabulary, line_signature, nfkc, normalize_page
 
 
 def vocabulary_of(*pages: str) -> Vocabulary:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.places import DocumentPlaces, Gazetteer, document_places
+from indexer.enrich.places import DocumentPlaces, Gazetteer, document_places, mentions_in
 
 
 @pytest.fixture(scope="module")
@@ -17,11 +17,11 @@ def gazetteer() -> Gazetteer:
 
 
 def cities_in(gazetteer: Gazetteer, text: str, lang: str | None) -> list[tuple[str, str]]:
-    return [(m.city.name, m.city.country) for m in gazetteer.mentions(text, lang) if m.city]
+    return [(m.city.name, m.city.country) for m in mentions_in(gazetteer, text, lang) if m.city]
 
 
 def countries_in(gazetteer: Gazetteer, text: str, lang: str | None) -> list[str]:
-    return [m.country for m in gazetteer.mentions(text, lang) if m.country]
+    return [m.country for m in mentions_in(gazetteer, text, lang) if m.country]
 
 
 @pytest.mark.parametrize(
@@ -163,7 +163,7 @@ def test_multi_word_names_match_longest_first(gazetteer):
 
 def test_mentions_carry_offsets_into_the_text(gazetteer):
     text = "Auf dem Weg nach Köln."
-    (mention,) = gazetteer.mentions(text, "de")
+    (mention,) = mentions_in(gazetteer, text, "de")
     assert text[mention.start : mention.end] == mention.surface == "Köln"
     assert mention.country is None and mention.city.geonameid == 2886242
 
@@ -256,7 +256,7 @@ def test_nearest_cities_of_the_same_country(gazetteer):
 
 
 def test_the_gazetteer_is_built_without_a_cache_and_then_loaded_from_one(tmp_path, monkeypatch):
-    from indexer import gazetteer as module
+    from indexer.lexicon import gazetteer as module
 
     monkeypatch.setenv("CITYMIG_CACHE_DIR", str(tmp_path / "cache"))
     built = module._load.__wrapped__()

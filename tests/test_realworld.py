@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pdf import iter_pdf_pages
+from indexer.ingest.pdf import iter_pdf_pages
 from tests.test_extract import needs_pdftotext, overlap_with_pdftotext
 
 FAQ = Path("/usr/share/doc/debian/FAQ")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.store import open_index
-from indexer.suggest import correct_word, did_you_mean, word_frequency
+from indexer.query.suggest import correct_word, did_you_mean, word_frequency
+from indexer.storage.index import open_index
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.themes import ThemeLexicon, ThemeVote
+from indexer.enrich.themes import ThemeLexicon, ThemeVote
 
 PAGES = {
     "en": "Employers hire skilled immigrants; mentoring helps newcomers find a job and employment in their profession.",

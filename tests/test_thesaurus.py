@@ -6,8 +6,8 @@ from collections import defaultdict
 import pytest
 from whoosh.lang import stopwords_for_language
 
-from indexer.language import LANGUAGES
-from indexer.thesaurus import DEFAULT_PATH, THEMES, Concept, Thesaurus, ThesaurusError, analyze, fold
+from indexer.ingest.language import LANGUAGES
+from indexer.lexicon.thesaurus import DEFAULT_PATH, THEMES, Concept, Thesaurus, ThesaurusError, analyze, fold
 
 # Labels of different concepts that the Snowball stemmer makes identical, kept on purpose:
 # both concepts are about the same theme and a query for one may well find the other.

@@ -119,7 +119,7 @@ def test_researchers_syntax_still_works(index_dir):
 
 def test_similar_practices_are_found_in_other_languages_and_other_cities(index_dir):
     from indexer.documents import get_document
-    from indexer.store import open_index
+    from indexer.storage.index import open_index
 
     hits = search_json(index_dir, "anti-rumour agents", "--exact")["hits"]
     barcelona = next(hit for hit in hits if hit["path"].endswith("barcelona-rumours-en.pdf"))

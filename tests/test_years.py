@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from indexer.years import filename_year, metadata_year, printed_year
+from indexer.enrich.years import filename_year, metadata_year, printed_year
 
 TODAY = date(2026, 11, 24)
 

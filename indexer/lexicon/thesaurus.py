@@ -1,6 +1,6 @@
 """The domain vocabulary: SKOS concepts labelled in en, de, es and fr, for themes and query expansion.
 
-The thesaurus lives in ``indexer/data/thesaurus.jsonld``, a JSON-LD document
+The thesaurus lives in ``indexer/lexicon/data/thesaurus.jsonld``, a JSON-LD document
 whose ``@graph`` holds one ``skos:ConceptScheme`` node and one node per
 concept::
 
@@ -39,7 +39,7 @@ from pathlib import Path
 from whoosh.analysis import LanguageAnalyzer
 
 from indexer.errors import CitymigError
-from indexer.language import LANGUAGES
+from indexer.ingest.language import LANGUAGES
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "thesaurus.jsonld"
 THEMES = ("Live", "Work", "Learn", "Connect", "Plan")

@@ -3,7 +3,7 @@
 ``Gazetteer.mentions`` finds place names in a text; ``document_places`` decides
 which cities and countries a document is *about* (its facet values) and which
 cities each page mentions. The gazetteer (GeoNames cities, ISO 3166 countries
-and their translations) lives in ``indexer.gazetteer``.
+and their translations) lives in ``indexer.lexicon.gazetteer``.
 
 How a name is found. The text is split into words; every capitalised word
 (or article: ``the Hague``, ``la Haya``) that starts some known name is
@@ -84,7 +84,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from indexer.gazetteer import UI_LANGUAGES, WEAK_COUNTRY_KEYS, City, Gazetteer, fold
+from indexer.lexicon.gazetteer import UI_LANGUAGES, WEAK_COUNTRY_KEYS, City, Gazetteer, fold
 
 __all__ = ["City", "DocumentPlaces", "Gazetteer", "Mention", "document_places", "mentions_in"]
 

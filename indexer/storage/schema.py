@@ -13,7 +13,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stan
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from indexer.language import LANGUAGES
+from indexer.ingest.language import LANGUAGES
 
 SCHEMA_VERSION = 4
 THEMES = ("Live", "Work", "Learn", "Connect", "Plan")  # the archive's own themes

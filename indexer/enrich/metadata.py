@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.schema import DOC_TYPES, THEMES
-from indexer.years import valid_year
+from indexer.enrich.years import valid_year
+from indexer.storage.schema import DOC_TYPES, THEMES
 
 METADATA_FILE = "metadata.csv"
 COLUMNS = ("path", "title", "year", "city", "country", "theme", "doc_type")

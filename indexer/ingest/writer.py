@@ -24,16 +24,13 @@ from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
 from indexer.config import IndexConfig
-from indexer.discover import SourceFile, find_files
-from indexer.enrich import FACET_NAMES, Facets
-from indexer.errors import IndexBusy, IndexMissing
-from indexer.metadata import Metadata, Overrides, read_metadata
-from indexer.pipeline import ExtractedDoc, Failed, Unchanged, process_file
-from indexer.schema import SCHEMA_VERSION, build_schema, content_field
-
-RUN_REPORT = "citymig-run.json"
-LOCK_FILE = "citymig.lock"
-INDEX_NAME = f"citymig_v{SCHEMA_VERSION}"
+from indexer.enrich.chain import FACET_NAMES, Facets
+from indexer.enrich.metadata import Metadata, Overrides, read_metadata
+from indexer.errors import IndexBusy
+from indexer.ingest.discover import SourceFile, find_files
+from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
+from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
+from indexer.storage.schema import build_schema, content_field
 
 
 @dataclass
@@ -63,31 +60,11 @@ class RunReport:
         return {**asdict(self), "seconds": self.seconds}
 
 
-def index_exists(index_dir: Path) -> bool:
-    """True when a citymig index has been committed in ``index_dir``."""
-    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
-
-
-def open_index(index_dir: Path):
-    """Open an existing index for reading."""
-    if not index_exists(index_dir):
-        raise IndexMissing(f"no citymig index in {index_dir}: run `citymig index` first")
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-
-
 def _open_or_create(index_dir: Path):
     index_dir.mkdir(parents=True, exist_ok=True)
     if index_exists(index_dir):
         return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
-
-
-def read_run_report(index_dir: Path) -> dict | None:
-    """The report of the last completed run, if any."""
-    try:
-        return json.loads((Path(index_dir) / RUN_REPORT).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _write_run_report(index_dir: Path, report: RunReport) -> None:
@@ -355,4 +332,4 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
     return report
 
 
-__all__ = ["RunReport", "index_paths", "open_index", "index_exists", "read_run_report"]
+__all__ = ["RunReport", "index_paths"]

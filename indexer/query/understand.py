@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 
 from whoosh.lang import stopwords_for_language
 
-from indexer.language import LANGUAGES
-from indexer.thesaurus import fold
+from indexer.ingest.language import LANGUAGES
+from indexer.lexicon.thesaurus import fold
 
 _SCAFFOLDING = [
     # English

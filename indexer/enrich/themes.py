@@ -1,6 +1,6 @@
 """Assign the archive's themes (Live, Work, Learn, Connect, Plan) from the text, in four languages.
 
-The lexicon is the thesaurus (``indexer/data/thesaurus.jsonld``): every
+The lexicon is the thesaurus (``indexer/lexicon/data/thesaurus.jsonld``): every
 concept linked to a theme lends it its labels in each language. Labels and
 page text go through the same Snowball analyzer of the page's language, so
 ``Arbeitsmarkt`` counts wherever ``Arbeitsmärkte`` is written and
@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from indexer.language import LANGUAGES
-from indexer.schema import content_analyzer
-from indexer.thesaurus import Thesaurus
+from indexer.ingest.language import LANGUAGES
+from indexer.lexicon.thesaurus import Thesaurus
+from indexer.storage.schema import content_analyzer
 
 SECOND_THEME_SHARE = 0.45  # a further theme needs this share of the best theme's score
 MAX_THEMES = 2

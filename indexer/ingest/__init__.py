@@ -1,0 +1,10 @@
+"""Ingestion, the write side: from files on disk to records in the index.
+
+``discover`` finds files and fingerprints them; ``pdf`` and ``textfiles``
+extract pages; ``normalize`` cleans them (hyphenation, running heads);
+``language`` detects each page's language; ``pipeline`` runs one file
+through all of it and through ``indexer.enrich``; ``writer`` owns the single
+Whoosh writer, incremental runs and crash safety. Nothing on the read side
+imports this package (the import contract in setup.cfg checks it), so the
+search side never loads pypdf or langdetect.
+"""
