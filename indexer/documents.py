@@ -10,8 +10,9 @@ from whoosh.query import And, Term
 from indexer.errors import DocumentNotFound
 from indexer.query.similar import similar_documents
 from indexer.query.translations import translation_groups
-from indexer.search import hit_summary, page_snippets, parse_query
+from indexer.search import page_snippets, parse_query
 from indexer.storage.cache import per_generation
+from indexer.storage.records import hit_summary
 
 MAX_MATCHING_PAGES = 100
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")

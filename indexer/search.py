@@ -28,7 +28,6 @@ from whoosh.searching import Hit
 
 from indexer.enrich.places import Gazetteer
 from indexer.errors import BadQuery
-from indexer.ingest.language import LANGUAGES
 from indexer.lexicon.thesaurus import Thesaurus
 from indexer.query.expand import collection_places, resources_for, understood_queries
 from indexer.query.snippets import query_terms, snippet
@@ -36,12 +35,13 @@ from indexer.query.suggest import did_you_mean
 from indexer.query.translations import group_versions, translation_groups
 from indexer.query.understand import has_syntax, understand
 from indexer.storage.cache import RecentResults, at_generation, per_generation
-from indexer.storage.schema import DOC_TYPES, THEMES, content_field
+from indexer.storage.records import hit_summary, known_year, split_values
+from indexer.storage.schema import content_field
+from indexer.vocabulary import DOC_TYPES, LANGUAGES, THEMES
 
 MAX_QUERY_CHARS = 1000
 PAGES_PER_HIT = 3
 MAX_PER_PAGE = 1000
-MIN_YEAR, MAX_YEAR = 1000, 9999
 THEME_PREFERENCE = 1.25  # score factor for documents on a theme the question names
 FACETS = ("city", "country", "year", "theme", "lang", "doc_type")
 FILTER_FACETS = ("city", "country", "theme", "lang", "doc_type")  # keyword facets; year is a range
@@ -261,36 +261,6 @@ def _rank_documents(searcher, page_results, title_results) -> tuple[dict[str, fl
         doc_id = doc_ids[docnum]
         best[doc_id] = max(best.get(doc_id, 0.0), score)
     return best, pages
-
-
-def known_year(value: object) -> int | None:
-    """A year column value, or None for a document without a year (whose column holds a filler)."""
-    return value if isinstance(value, int) and MIN_YEAR <= value <= MAX_YEAR else None
-
-
-def split_values(value: str | None) -> list[str]:
-    """Values of a comma-separated facet field."""
-    return [part for part in (value or "").split(",") if part]
-
-
-def hit_summary(fields: dict, score: float | None = None, pages: list[dict] | None = None) -> dict:
-    """A document's stored fields in the JSON shape of a search hit."""
-    return {
-        "id": fields["doc_id"],
-        "title": fields.get("title"),
-        "path": fields.get("path"),
-        "relpath": fields.get("relpath"),
-        "lang": fields.get("lang"),
-        "langs": split_values(fields.get("langs")),
-        "year": fields.get("year") or None,
-        "doc_type": fields.get("doc_type"),
-        "city": split_values(fields.get("city")),
-        "country": split_values(fields.get("country")),
-        "theme": split_values(fields.get("theme")),
-        "pages_total": fields.get("pages"),
-        "score": round(score, 4) if score is not None else None,
-        "pages": pages or [],
-    }
 
 
 class _SegmentValues(sorting.OverlappingCategorizer):

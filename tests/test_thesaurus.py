@@ -6,8 +6,9 @@ from collections import defaultdict
 import pytest
 from whoosh.lang import stopwords_for_language
 
-from indexer.ingest.language import LANGUAGES
-from indexer.lexicon.thesaurus import DEFAULT_PATH, THEMES, Concept, Thesaurus, ThesaurusError, analyze, fold
+from indexer.lexicon.thesaurus import DEFAULT_PATH, Concept, Thesaurus, ThesaurusError
+from indexer.text import analyze, fold
+from indexer.vocabulary import LANGUAGES, THEMES
 
 # Labels of different concepts that the Snowball stemmer makes identical, kept on purpose:
 # both concepts are about the same theme and a query for one may well find the other.

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.enrich.years import valid_year
-from indexer.storage.schema import DOC_TYPES, THEMES
+from indexer.vocabulary import DOC_TYPES, THEMES
 
 METADATA_FILE = "metadata.csv"
 COLUMNS = ("path", "title", "year", "city", "country", "theme", "doc_type")

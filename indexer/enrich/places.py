@@ -84,7 +84,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from indexer.lexicon.gazetteer import UI_LANGUAGES, WEAK_COUNTRY_KEYS, City, Gazetteer, fold
+from indexer.lexicon.gazetteer import UI_LANGUAGES, WEAK_COUNTRY_KEYS, City, Gazetteer
+from indexer.text import fold
 
 __all__ = ["City", "DocumentPlaces", "Gazetteer", "Mention", "document_places", "mentions_in"]
 

@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from indexer.ingest.language import LANGUAGES
 from indexer.lexicon.thesaurus import Thesaurus
-from indexer.storage.schema import content_analyzer
+from indexer.text import content_analyzer
+from indexer.vocabulary import LANGUAGES
 
 SECOND_THEME_SHARE = 0.45  # a further theme needs this share of the best theme's score
 MAX_THEMES = 2

@@ -11,7 +11,8 @@ from pathlib import Path
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-LANGUAGES = ("en", "de", "es", "fr")
+from indexer.vocabulary import LANGUAGES
+
 MIN_PAGE_CHARS = 200  # shorter pages do not vote on the document's language
 SECOND_LANGUAGE_SHARE = 0.10
 NEAR_TIE = 0.9  # a runner-up with this share of the leader's text ties, and the cover decides

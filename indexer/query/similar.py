@@ -15,12 +15,12 @@ from collections import Counter
 
 from whoosh.query import Or, Term
 
-from indexer.ingest.language import LANGUAGES
 from indexer.lexicon.thesaurus import Thesaurus, analyze
 from indexer.query.expand import text_query
 from indexer.query.translations import group_versions, translation_groups
-from indexer.search import hit_summary, split_values
+from indexer.storage.records import hit_summary, split_values
 from indexer.storage.schema import content_field
+from indexer.vocabulary import LANGUAGES
 
 KEY_TERMS = 12
 CONCEPTS = 10

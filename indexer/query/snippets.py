@@ -14,7 +14,7 @@ import html
 import re
 from functools import lru_cache
 
-from indexer.lexicon.thesaurus import fold
+from indexer.text import fold
 
 WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's RegexTokenizer default
 PREFIX = 2  # letters a word shares with the query term it stems to (stems drop endings, not beginnings)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.ingest.language import LANGUAGES
 from indexer.storage.schema import content_field
+from indexer.vocabulary import LANGUAGES
 
 RARE = 1  # a word found on at most this many records is worth a suggestion
 MIN_LENGTH = 3  # shorter words are left alone: too many neighbours within two edits

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.ingest.language import LANGUAGES
+from indexer.vocabulary import LANGUAGES
 
 _LANG_SUFFIX = re.compile(r"(?:[-_.](?:" + "|".join(LANGUAGES) + r"))+$", re.I)
 

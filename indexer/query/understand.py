@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 
 from whoosh.lang import stopwords_for_language
 
-from indexer.ingest.language import LANGUAGES
-from indexer.lexicon.thesaurus import fold
+from indexer.text import fold
+from indexer.vocabulary import LANGUAGES
 
 _SCAFFOLDING = [
     # English

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.errors import DocumentNotFound
-from indexer.search import hit_summary
+from indexer.storage.records import hit_summary
 
 EXPLAINED = ("city", "country", "year", "theme", "doc_type")
 

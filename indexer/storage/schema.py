@@ -9,40 +9,17 @@ stopwords), each language in its own field, so stems never cross languages.
 
 from __future__ import annotations
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
-from indexer.ingest.language import LANGUAGES
+from indexer.text import content_analyzer, title_analyzer
+from indexer.vocabulary import LANGUAGES
 
-SCHEMA_VERSION = 4
-THEMES = ("Live", "Work", "Learn", "Connect", "Plan")  # the archive's own themes
-DOC_TYPES = ("profile", "report", "essay", "blog")
+SCHEMA_VERSION = 5  # 5: one fold (indexer.text) in every analyzer
 
 
 def content_field(lang: str) -> str:
     """Name of the field that holds page text in ``lang``."""
     return f"content_{lang}"
-
-
-def content_analyzer(lang: str):
-    """Stop words of ``lang`` removed, accents folded, then Snowball stems, so ``integracion`` finds ``integración``.
-
-    Folding comes before stemming so that a word stems the same with or without its accents (the
-    Spanish stemmer strips ``-ación`` but not ``-acion``); stop words are matched before, as listed.
-    """
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | StopFilter(lang=lang)
-        | CharsetFilter(accent_map)
-        | StemFilter(lang=lang, cachesize=50000)
-    )
-
-
-def title_analyzer():
-    """Titles: every word kept, accents folded."""
-    return StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)
 
 
 def build_schema() -> Schema:

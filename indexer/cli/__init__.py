@@ -7,81 +7,22 @@ committed); 2 usage error or bad query; 3 the index is busy.
 from __future__ import annotations
 
 import html
-import json
 import re
 import sys
 from pathlib import Path
 
 import click
 
+from indexer.cli.common import Progress, echo_json, fail, index_option, json_option
+from indexer.cli.serve import serve
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
-from indexer.ingest.pipeline import ExtractedDoc, Failed
-
-index_option = click.option(
-    "--index",
-    "index_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Index folder [default: $CITYMIG_INDEX or index/].",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-
-
-def _echo_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def _fail(error: CitymigError) -> None:
-    click.echo(f"Error: {error}", err=True)
-    sys.exit(error.exit_code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="citymig")
 def cli() -> None:
     """citymig: full-text search and discovery for libraries of practice on immigrant integration."""
-
-
-class _Progress:
-    """A tqdm bar on a terminal, one plain line per file elsewhere."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.bar = None
-        self.total = 0
-        self.done = 0
-
-    def plan(self, total: int) -> None:
-        self.total = total
-        if self.quiet or not total:
-            return
-        if sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
-
-    def file(self, result: object) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        source = result.source
-        if isinstance(result, Failed):
-            message = f"failed: {source.path}: {result.reason}"
-        elif isinstance(result, ExtractedDoc):
-            message = f"indexed: {source.relpath} ({result.pages} pages, {result.lang})"
-        else:
-            message = f"unchanged: {source.relpath}"
-        if self.bar is not None:
-            if isinstance(result, Failed):
-                self.bar.write(message, file=sys.stderr)
-            self.bar.update(1)
-        else:
-            click.echo(f"[{self.done}/{self.total}] {message}", err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 @cli.command()
@@ -114,15 +55,15 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
     )
     if jobs:
         config.jobs = jobs
-    progress = _Progress(quiet=as_json)
+    progress = Progress(quiet=as_json)
     try:
         report = index_paths(paths, config, rebuild=rebuild, on_file=progress.file, on_plan=progress.plan)
     except CitymigError as error:
-        _fail(error)
+        fail(error)
     finally:
         progress.close()
     if as_json:
-        _echo_json(report.to_dict())
+        echo_json(report.to_dict())
     else:
         for failure in report.failed:
             click.echo(f"FAILED {failure['path']}: {failure['reason']}", err=True)
@@ -183,9 +124,9 @@ def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_
         request = request_from_params(params, per_page=limit)
         result = run_search(open_index(index_dir or default_index_dir()), request)
     except CitymigError as error:
-        _fail(error)
+        fail(error)
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     _print_result(result)
 
@@ -226,9 +167,9 @@ def explain(document, index_dir, as_json) -> None:
     try:
         info = explain_document(open_index(index_dir or default_index_dir()), document)
     except CitymigError as error:
-        _fail(error)
+        fail(error)
     if as_json:
-        _echo_json(info)
+        echo_json(info)
         return
     click.echo(f"{click.style(info['title'] or '(untitled)', bold=True)}  [{', '.join(info['langs'])}]")
     click.echo(f"{info['path']}  (id {info['id']})")
@@ -253,9 +194,9 @@ def status(index_dir, as_json) -> None:
     try:
         info = index_status(index_dir or default_index_dir())
     except CitymigError as error:
-        _fail(error)
+        fail(error)
     if as_json:
-        _echo_json(info)
+        echo_json(info)
         return
     languages = ", ".join(f"{lang} {count}" for lang, count in info["languages"].items()) or "none"
     click.echo(f"index:        {info['index']}")
@@ -272,38 +213,7 @@ def status(index_dir, as_json) -> None:
         click.echo(f"  {error['path']} line {error['line']}: {error['reason']}")
 
 
-@cli.command()
-@index_option
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
-)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads.")
-def serve(index_dir, host, port, threads) -> None:
-    """Serve the search UI with waitress; builds the index from corpus/ first if there is none."""
-    import waitress
-
-    from indexer.ingest.writer import index_paths
-    from indexer.storage.index import index_exists
-    from search_app import create_app
-
-    index_dir = index_dir or default_index_dir()
-    if not index_exists(index_dir):
-        if not Path(DEFAULT_CORPUS).is_dir():
-            raise click.UsageError(f"no index in {index_dir} and no {DEFAULT_CORPUS}/ folder to build one from")
-        click.echo(f"No index in {index_dir}: indexing {DEFAULT_CORPUS}/ first", err=True)
-        progress = _Progress(quiet=False)
-        try:
-            report = index_paths(
-                [Path(DEFAULT_CORPUS)], IndexConfig(index_dir=index_dir), on_file=progress.file, on_plan=progress.plan
-            )
-        except CitymigError as error:
-            _fail(error)
-        finally:
-            progress.close()
-        click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
-    click.echo(f"citymig serving {index_dir} on http://{host}:{port}/", err=True)
-    waitress.serve(create_app({"INDEX_DIR": str(index_dir)}), host=host, port=port, threads=threads)
+cli.add_command(serve)
 
 
 def main() -> None:

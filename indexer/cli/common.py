@@ -1,0 +1,71 @@
+"""What the CLI's commands share: options, JSON output, failing with the error's exit status, progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from indexer.errors import CitymigError
+from indexer.ingest.pipeline import ExtractedDoc, Failed
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder [default: $CITYMIG_INDEX or index/].",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def fail(error: CitymigError) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+class Progress:
+    """A tqdm bar on a terminal, one plain line per file elsewhere."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar = None
+        self.total = 0
+        self.done = 0
+
+    def plan(self, total: int) -> None:
+        self.total = total
+        if self.quiet or not total:
+            return
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def file(self, result: object) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        source = result.source
+        if isinstance(result, Failed):
+            message = f"failed: {source.path}: {result.reason}"
+        elif isinstance(result, ExtractedDoc):
+            message = f"indexed: {source.relpath} ({result.pages} pages, {result.lang})"
+        else:
+            message = f"unchanged: {source.relpath}"
+        if self.bar is not None:
+            if isinstance(result, Failed):
+                self.bar.write(message, file=sys.stderr)
+            self.bar.update(1)
+        else:
+            click.echo(f"[{self.done}/{self.total}] {message}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
