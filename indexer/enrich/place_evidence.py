@@ -38,6 +38,10 @@ Doubtful (the name counts only with evidence for it, see ``places``):
   enough (``in Ihren Paketen``).
 - *An acronym.* A short name in capitals (``NIS``) counts only when its
   country qualifies it.
+- *A small place far from everything else the text names.* A place under
+  500,000 inhabitants whose country the text never names and with no other
+  city of the text within 1,500 km (``Samba``, Angola, in a manual on file
+  servers) needs the same strong evidence (decided in ``places``).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ _CITATION = re.compile(
 )
 _DATED = re.compile(r"^[^.;()]{0,100},\s*(?:19|20)\d\d\b")  # "...: Germany Roadshow, 2011"
 _BY_AUTHOR = re.compile(r"\s+(?:by|von|par|por)\s+[A-Z][\w-]+\s+[A-Z]")
+_CAMPUS = re.compile(r"\b(?:University|Universit[äé]t?|Universidad|College|Institute)\s+of\s+[A-Z][\w ]{0,30},\s*$")
 _CITATION_WINDOW = 160  # characters before a name where a citation's marks are looked for
 _PERSON_TITLES = {"mr", "mrs", "ms", "dr", "prof", "professor", "senator", "mayor", "herr", "frau", "sr", "sra",
                   "mme", "m", "president", "minister", "by", "von", "par", "por"}  # fmt: skip
@@ -199,6 +204,9 @@ def reference(words: Words, i: int, j: int) -> str | None:
 
 def organisation(gazetteer: Gazetteer, words: Words, i: int, j: int, lang: str | None) -> str | None:
     """Why the name is part of an organisation's or product's name, or None."""
+    start = words.items[i][0]
+    if _CAMPUS.search(words.text[max(0, start - 60) : start]):
+        return "part of a university's name ('University of California, Berkeley')"
     after = words.key(j + 1)
     # A run of up to three capitalised words ending in an organisation's word: "Toronto Metropolitan University".
     for k in range(j + 1, j + 4):
@@ -208,9 +216,9 @@ def organisation(gazetteer: Gazetteer, words: Words, i: int, j: int, lang: str |
             name = words.text[words.items[i][0] : words.items[k][1]]
             return f"part of the name '{name}'"
     if words.gap(j) == "-" and _capitalised(words.word(j + 1)) and not _is_place(gazetteer, after):
-        if max(zipf(after, code) for code in UI_LANGUAGES) < 3.5:
+        if max(zipf(after, code) for code in UI_LANGUAGES) < FREQUENT:
             return f"joined to '{words.word(j + 1)}': part of another name"
     if words.gap(i - 1) == "-" and _capitalised(words.word(i - 1)) and not _is_place(gazetteer, words.key(i - 1)):
-        if max(zipf(words.key(i - 1), code) for code in UI_LANGUAGES) < 3.5:
+        if max(zipf(words.key(i - 1), code) for code in UI_LANGUAGES) < FREQUENT:
             return f"joined to '{words.word(i - 1)}': part of another name"
     return None

@@ -99,6 +99,8 @@ REPEATED = 3  # mentions that make a document about a city or country
 PER_PAGE = 0.1  # ... and in a long report, at least this many mentions per page (once every ten pages)
 SECTION = 3  # mentions on one page of a long document: a section about the city
 CLOSE = 10  # rejected or near-miss candidates kept for `citymig explain`
+ISOLATED_POPULATION = 500_000  # a smaller place far from everything else the text names needs strong evidence
+NEAR_KM = 1500.0  # ... where far means: no other city of the text within this distance
 DISTRICT_NEAR = 40  # characters: a district named this close to its city is the same mention ("Blackburn with Darwen")
 
 _QUALIFIER = re.compile(r"\s*[,(/–-]\s*(?:(?:en|in|à|au|aux)\s+)?")  # "Nice, France", "à Nice, en France"
@@ -144,11 +146,23 @@ class _Resolver:
                 self.country_named[m.country] += 1
         # Countries of cities named unambiguously (one candidate, not a doubtful word).
         self.city_countries: Counter = Counter()
+        self.plain: dict[str, City] = {}  # cities named by a name nothing speaks against, by key
         for m in matches:
             if m.kind == "city" and not m.weak and not m.against:
                 candidates = gazetteer.city_candidates(m.key, m.only)
                 if len(candidates) == 1:
                     self.city_countries[candidates[0][0].country] += 1
+                self.plain.setdefault(m.key, candidates[0][0])
+
+    def isolated(self, m: NameMatch, city: City) -> bool:
+        """True for a small place far from everything else the text names: not its country, no city near it."""
+        return (
+            city.population < ISOLATED_POPULATION
+            and not self.country_named[city.country]
+            and not any(
+                key != m.key and self.gazetteer.km(city, other) <= NEAR_KM for key, other in self.plain.items()
+            )
+        )
 
     def choose(self, m: NameMatch) -> City:
         """The most likely city for a name in this document."""
@@ -196,6 +210,9 @@ class _Resolver:
                 self.rejected.append((m, m.against))
                 continue
             city = self.choose(m)
+            if not m.weak and self.isolated(m, city):
+                m.weak, m.strict = True, True
+                m.doubt = f"a small place ({city.population:,} people) in {city.country}, which the text never names"
             if not m.weak:
                 resolved.append((m, city, None))
                 continue

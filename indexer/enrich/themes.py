@@ -12,6 +12,14 @@ page (a page needs three matches to vote; a label of a concept linked to two
 themes counts for both), and its themes are the best one plus the next if it
 reaches 45 % of the best one's score. The thresholds were chosen on the demo
 collection's gold labels (``bench/facet_quality.py``).
+
+Themes only with evidence: a document gets no theme unless its theme words are
+dense enough. An on-topic document of the collection (the median of the tuning
+half of the gold labels) has about 140 label matches per 1,000 indexed words;
+one with fewer than 30 % of that (42 per 1,000) is off-topic, however long it
+is: software manuals match "license", "Lizenz", "Wahlen" and "training" now and
+then (10 to 38 per 1,000 in ten Debian manuals), a profile of a good idea on
+almost every line (46 to 280). ``explain`` shows the density and the bar.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from indexer.vocabulary import LANGUAGES
 SECOND_THEME_SHARE = 0.45  # a further theme needs this share of the best theme's score
 MAX_THEMES = 2
 MIN_MATCHES = 3  # a page with fewer label matches does not vote
+ON_TOPIC_DENSITY = 140.0  # label matches per 1,000 indexed words of an on-topic document (tuning-half median)
+MIN_DENSITY_SHARE = 0.3  # a document below this share of ON_TOPIC_DENSITY gets no theme
 
 
 @cache
@@ -90,12 +100,16 @@ class ThemeVote:
     scores: Counter = field(default_factory=Counter)
     words: dict[str, Counter] = field(default_factory=dict)
     pages: dict[str, list[int]] = field(default_factory=dict)
+    indexed_words: int = 0  # words the index sees (stop words left out), all pages
+    matched: int = 0  # label matches, all pages
 
     def add_page(self, number: int, text: str, lang: str | None, lexicon: ThemeLexicon) -> None:
         """Count the theme labels on one page; a page's vote is the share of its matches per theme."""
         if not lang or not text:
             return
         found = lexicon.matches(text, lang)
+        self.indexed_words += len(stems(text, lang))
+        self.matched += len(found)
         if len(found) < MIN_MATCHES:
             return
         per_theme = Counter(theme for theme, _ in found)
@@ -105,13 +119,39 @@ class ThemeVote:
         for theme, label in found:
             self.words.setdefault(theme, Counter())[label] += 1
 
+    def density(self) -> float:
+        """Label matches per 1,000 indexed words."""
+        return 1000.0 * self.matched / self.indexed_words if self.indexed_words else 0.0
+
+    def on_topic(self) -> bool:
+        """True when the theme words are dense enough for the document to be about the collection's themes."""
+        return self.density() >= MIN_DENSITY_SHARE * ON_TOPIC_DENSITY
+
     def themes(self) -> list[str]:
-        """The best theme, then any that reaches SECOND_THEME_SHARE of its score; at most MAX_THEMES."""
+        """The best theme, then any that reaches SECOND_THEME_SHARE of its score; at most MAX_THEMES; none off topic."""
         ranked = self.scores.most_common()
-        if not ranked:
+        if not ranked or not self.on_topic():
             return []
         best = ranked[0][1]
         return [theme for theme, score in ranked if score >= SECOND_THEME_SHARE * best][:MAX_THEMES]
+
+    def rejected(self) -> dict[str, str]:
+        """Why the themes that scored were not given (off topic, or too far behind the best theme)."""
+        kept = self.themes()
+        bar = MIN_DENSITY_SHARE * ON_TOPIC_DENSITY
+        out = {}
+        for theme in self.scores:
+            if theme in kept:
+                continue
+            if not self.on_topic():
+                why = (
+                    f"off topic: {self.density():.0f} theme words per 1,000 words, below {bar:.0f} "
+                    f"({MIN_DENSITY_SHARE:.0%} of an on-topic document's {ON_TOPIC_DENSITY:.0f})"
+                )
+            else:
+                why = f"behind the best theme (needs {SECOND_THEME_SHARE:.0%} of its score)"
+            out[theme] = f"{why}; {self.evidence(theme)}"
+        return out
 
     def evidence(self, theme: str) -> str:
         """Why ``theme`` was chosen: its most frequent words and the pages they are on."""

@@ -349,6 +349,10 @@ class Gazetteer:
             self._districts[city.geonameid] = best
         return self._districts[city.geonameid]
 
+    def km(self, a: City, b: City) -> float:
+        """Distance between two cities in kilometres."""
+        return _km(self.places[a.geonameid], self.places[b.geonameid])
+
     def _country_cities(self) -> dict[str, list[City]]:
         if not self._by_country:
             for city in self.cities.values():
