@@ -25,6 +25,7 @@ from indexer.ingest.language import LanguageVote, detect_language
 from indexer.ingest.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
 from indexer.ingest.pdf import PdfInfo, iter_pdf_pages
 from indexer.ingest.textfiles import EXTRACTORS
+from indexer.ingest.titles import clean_title, pdf_title
 
 
 @dataclass
@@ -131,7 +132,8 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
         try:
             yield from iter_pdf_pages(source.path, info)
         finally:
-            doc.title = info.title if info.title and not looks_like_file_name(info.title) else info.layout_title
+            usable = info.title and not looks_like_file_name(info.title)
+            doc.title = info.title if usable else (pdf_title(source.path) or info.layout_title)
             doc.author = info.author
             doc.date = info.created.date().isoformat() if info.created else None
             doc.meta_title, doc.creator = info.title, info.creator
@@ -171,6 +173,7 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
                     raw.write(json.dumps({"page": number, "text": text}) + "\n")
             if not doc.title:
                 doc.title = title_from_text(strip_running_lines(first_pages[0] if first_pages else "", vocabulary))
+            doc.title = clean_title(doc.title)
             vote, cover_lang = LanguageVote.empty(), None
             sample = ""  # decides the language of documents too short for any page to vote
             fd, clean_path = tempfile.mkstemp(prefix="doc-", suffix=".jsonl", dir=spool_dir)

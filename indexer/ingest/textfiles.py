@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.errors import ExtractionError
+from indexer.ingest.titles import BOILERPLATE
 
 _SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
@@ -43,6 +44,8 @@ class _HtmlText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.title: list[str] = []
+        self.heading: list[str] = []  # the first <h1>, the title when <title> is missing or boilerplate
+        self._in_h1 = False
         self.date: str | None = None
         self._skip = 0
         self._in_title = False
@@ -52,6 +55,8 @@ class _HtmlText(HTMLParser):
             self._skip += 1
         elif tag == "title":
             self._in_title = True
+        elif tag == "h1" and not self.heading:
+            self._in_h1 = True
         elif tag == "time" and self.date is None:
             self.date = dict(attrs).get("datetime")
         elif tag == "meta" and self.date is None:
@@ -66,6 +71,8 @@ class _HtmlText(HTMLParser):
             self._skip -= 1
         elif tag == "title":
             self._in_title = False
+        elif tag == "h1":
+            self._in_h1 = False
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
@@ -74,6 +81,8 @@ class _HtmlText(HTMLParser):
             self.title.append(data)
         elif not self._skip:
             self.parts.append(data)
+            if self._in_h1:
+                self.heading.append(data)
 
 
 def extract_html(path: Path) -> TextFile:
@@ -82,6 +91,8 @@ def extract_html(path: Path) -> TextFile:
     parser.feed(read_text(path))
     parser.close()
     title = " ".join("".join(parser.title).split()) or None
+    if not title or BOILERPLATE.match(title):
+        title = " ".join("".join(parser.heading).split()) or None
     return TextFile(text="".join(parser.parts), title=title, date=parser.date)
 
 
@@ -112,7 +123,7 @@ def extract_markdown(path: Path) -> TextFile:
 def extract_plain(path: Path) -> TextFile:
     """Text of a plain-text file; its first line serves as title."""
     text = read_text(path)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    first = next((line.strip() for line in text.splitlines() if line.strip() and not BOILERPLATE.match(line)), None)
     return TextFile(text=text, title=first[:200] if first else None)
 
 
