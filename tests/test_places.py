@@ -226,13 +226,21 @@ def test_a_district_named_with_its_city_counts_for_the_city(gazetteer):
     assert "Nou Barris" in places.page_cities[1]
 
 
-def test_a_long_survey_of_many_cities_is_about_none_of_them(gazetteer):
-    cities = ["Toronto", "London", "Auckland", "Barcelona", "Munich", "Vienna", "Boston", "Turin"]
-    pages = [(n, f"In {city}, the city works with employers. {city} shares what it learned.") for n, city in
-             enumerate(cities * 2, start=1)]  # fmt: skip
+def test_a_report_comparing_many_cities_is_about_those_it_discusses_ranked_and_the_rest_are_page_cities(gazetteer):
+    # No few cities hold half of the mentions: the report is about every city it comes back to.
+    discussed = {"Toronto": 6, "London": 4, "Barcelona": 3, "Auckland": 3}
+    once = ["Munich", "Vienna", "Boston", "Turin", "Helsinki", "Dublin", "Lisbon", "Stuttgart"]
+    pages = []
+    for city, times in discussed.items():
+        pages += [(len(pages) + 1, f"In {city}, the city works with employers. The programme grew.")] * times
+    pages = [(n, text) for n, (_, text) in enumerate(pages, start=1)]
+    pages += [(len(pages) + n, f"Elsewhere, {city} started a similar programme.") for n, city in enumerate(once, 1)]
     places = document_places(gazetteer, "Municipal leadership in immigrant integration", pages, "en")
-    assert places.cities == [] and places.countries == []
-    assert places.page_cities[1] == ["Toronto"]
+    assert places.cities == ["Toronto", "London", "Barcelona", "Auckland"]
+    assert places.countries == ["CA", "GB", "ES", "NZ"]
+    page_of_munich = next(n for n, text in pages if "Munich" in text)
+    assert places.page_cities[page_of_munich] == ["Munich"], "a city named once is still found on its page"
+    assert "Munich" in places.rejected and "a subject needs 3" in places.rejected["Munich"][0]
 
 
 def test_every_gold_city_is_a_geonames_name(gazetteer):

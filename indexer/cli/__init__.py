@@ -180,6 +180,11 @@ def explain(document, index_dir, as_json) -> None:
             click.echo(f"{name}: {found['value']}")
             for reason in found["evidence"] or ["(no evidence recorded)"]:
                 click.echo(f"    {reason}")
+    for name, candidates in info.get("rejected", {}).items():
+        for found in candidates:
+            click.echo(f"{name} not kept: {found['value']}")
+            for reason in found["evidence"]:
+                click.echo(f"    {reason}")
     if info["librarian"]:
         click.echo(f"librarian metadata: {info['librarian']['origin']}: {info['librarian']['values']}")
 

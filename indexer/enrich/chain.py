@@ -18,6 +18,7 @@ from indexer.enrich.themes import ThemeLexicon, ThemeVote
 from indexer.enrich.years import YearFinding, filename_year, mentioned_years, metadata_year, printed_year
 
 FACET_NAMES = ("city", "country", "year", "theme", "doc_type")
+REJECTED = "rejected"  # evidence key suffix for candidates that were not kept: "city rejected", "theme rejected"
 
 
 @dataclass
@@ -92,6 +93,9 @@ def enrich(facts: DocumentFacts, pages: Iterable[dict]) -> Facets:
             "country" if value in places.countries and value not in places.cities else "city", value, "; ".join(reasons)
         )
 
+    for value, reasons in places.rejected.items():
+        facets.note(f"city {REJECTED}", value, "; ".join(reasons))
+
     year = _year(facts, text_years)
     if year:
         facets.year = year.year
@@ -100,6 +104,8 @@ def enrich(facts: DocumentFacts, pages: Iterable[dict]) -> Facets:
     facets.theme = themes.themes()
     for theme in facets.theme:
         facets.note("theme", theme, themes.evidence(theme))
+    for theme, reason in themes.rejected().items():
+        facets.note(f"theme {REJECTED}", theme, reason)
 
     facets.doc_type, why = document_type(facts.relpath, facts.pages)
     facets.note("doc_type", facets.doc_type, why)

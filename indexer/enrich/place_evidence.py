@@ -38,10 +38,13 @@ Doubtful (the name counts only with evidence for it, see ``places``):
   enough (``in Ihren Paketen``).
 - *An acronym.* A short name in capitals (``NIS``) counts only when its
   country qualifies it.
-- *A small place far from everything else the text names.* A place under
-  500,000 inhabitants whose country the text never names and with no other
-  city of the text within 1,500 km (``Samba``, Angola, in a manual on file
-  servers) needs the same strong evidence (decided in ``places``).
+- *A small place far from everything else the text names, whose name is
+  also a word.* A place under 500,000 inhabitants whose country the text
+  never names, with no other city of the text within 1,500 km, and whose
+  one-word name is a word in all four languages (Zipf 3+ in each: ``Samba``,
+  Angola, in a manual on file servers; a town's name is common only in its
+  own country's language, ``Badalona``) needs the same strong evidence
+  (decided in ``places``).
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.enrich.place_names import NameMatch, find_names
-from indexer.lexicon.gazetteer import City, Gazetteer
+from indexer.lexicon.gazetteer import UI_LANGUAGES, City, Gazetteer, zipf
 
 __all__ = ["City", "DocumentPlaces", "Gazetteer", "Mention", "document_places", "mentions_in"]
 
@@ -99,7 +99,8 @@ REPEATED = 3  # mentions that make a document about a city or country
 PER_PAGE = 0.1  # ... and in a long report, at least this many mentions per page (once every ten pages)
 SECTION = 3  # mentions on one page of a long document: a section about the city
 CLOSE = 10  # rejected or near-miss candidates kept for `citymig explain`
-ISOLATED_POPULATION = 500_000  # a smaller place far from everything else the text names needs strong evidence
+ISOLATED_POPULATION = 500_000  # a smaller place far from everything else the text names ...
+KNOWN_WORD = 3.0  # ... whose one-word name is a word in all four languages (Zipf 3+) needs strong evidence
 NEAR_KM = 1500.0  # ... where far means: no other city of the text within this distance
 DISTRICT_NEAR = 40  # characters: a district named this close to its city is the same mention ("Blackburn with Darwen")
 
@@ -155,9 +156,11 @@ class _Resolver:
                 self.plain.setdefault(m.key, candidates[0][0])
 
     def isolated(self, m: NameMatch, city: City) -> bool:
-        """True for a small place far from everything else the text names: not its country, no city near it."""
+        """True for a small place far from everything else the text names, whose name is also a word (``Samba``)."""
         return (
             city.population < ISOLATED_POPULATION
+            and " " not in m.key
+            and min(zipf(m.key, lang) for lang in UI_LANGUAGES) >= KNOWN_WORD
             and not self.country_named[city.country]
             and not any(
                 key != m.key and self.gazetteer.km(city, other) <= NEAR_KM for key, other in self.plain.items()
@@ -212,7 +215,9 @@ class _Resolver:
             city = self.choose(m)
             if not m.weak and self.isolated(m, city):
                 m.weak, m.strict = True, True
-                m.doubt = f"a small place ({city.population:,} people) in {city.country}, which the text never names"
+                m.doubt = (
+                    f"a word, and a small place ({city.population:,} people) far from everything the text names"
+                )
             if not m.weak:
                 resolved.append((m, city, None))
                 continue

@@ -116,11 +116,12 @@ def title_from_lines(lines: list[tuple[float, float, str]]) -> str | None:
 def pdf_title(path: Path) -> str | None:
     """The title printed on a PDF's first page in the largest type, or None (unreadable files too)."""
     from pypdf import PdfReader  # the write side only: pypdf stays out of the read side
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             return None
         return title_from_lines(_lines(reader.pages[0])) if len(reader.pages) else None
-    except Exception:  # noqa: BLE001 - a title is a bonus: the caller falls back to text and file name
-        return None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, ZeroDivisionError):
+        return None  # a title is a bonus: the caller falls back to the text and the file name (a timeout still stops)

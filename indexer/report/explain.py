@@ -1,4 +1,10 @@
-"""Explain a document's facets: for each value, the evidence that chose it (words, pages, metadata)."""
+"""Explain a document's facets: for each value, the evidence that chose it (words, pages, metadata).
+
+Besides the values kept, ``rejected`` lists the candidates that were not: the
+city names set aside (a person, a reference, an everyday word…) or named too
+rarely to be a subject, and the themes that scored but fell short (off topic,
+or too far behind the best theme), each with why.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from indexer.errors import DocumentNotFound
 from indexer.storage.records import hit_summary
 
 EXPLAINED = ("city", "country", "year", "theme", "doc_type")
+REJECTED = ("city", "theme")  # facets whose rejected candidates are recorded ("city rejected" in the evidence)
 
 
 def explain_document(ix, ref: str) -> dict:
@@ -31,6 +38,10 @@ def explain_document(ix, ref: str) -> dict:
         "langs": hit["langs"],
         "facets": facets,
         "extracted": {name: (fields.get("extracted") or {}).get(name) for name in EXPLAINED},
+        "rejected": {
+            name: [{"value": v, "evidence": reasons} for v, reasons in evidence.get(f"{name} rejected", {}).items()]
+            for name in REJECTED
+        },
         "librarian": {"values": overrides.get("values"), "origin": overrides.get("origin")} if overrides else None,
         "warnings": fields.get("warnings") or [],
     }
