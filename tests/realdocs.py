@@ -133,9 +133,7 @@ def _render_blog(source: Path, target: Path) -> None:
 def _render_web_page(source: Path, target: Path) -> None:
     paragraphs = _paragraphs(source)
     skip, title, *rest = paragraphs
-    body = "\n".join(
-        f"<h2>{html.escape(p)}</h2>" if _is_heading(p) else f"<p>{html.escape(p)}</p>" for p in rest
-    )
+    body = "\n".join(f"<h2>{html.escape(p)}</h2>" if _is_heading(p) else f"<p>{html.escape(p)}</p>" for p in rest)
     # A page saved from the browser without its <head>: the skip link of the site's accessibility
     # boilerplate comes first, the page's own heading second.
     target.write_text(

@@ -158,8 +158,11 @@ def person(gazetteer: Gazetteer, words: Words, i: int, j: int) -> str | None:
     if joined_before and _capitalised(words.word(i - 1)) and gazetteer.is_given_name(before):
         if not _is_place(gazetteer, before) or words.key(i - 2) in _PERSON_TITLES:
             return f"a surname after the given name '{words.word(i - 1)}'"
-    if joined_before and _capitalised(words.word(i - 1)) and not _known_word(before) and not _is_place(
-        gazetteer, before
+    if (
+        joined_before
+        and _capitalised(words.word(i - 1))
+        and not _known_word(before)
+        and not _is_place(gazetteer, before)
     ):
         return f"a surname after '{words.word(i - 1)}', a name no dictionary knows"
     if _INITIAL.search(words.text[max(0, words.items[i][0] - 4) : words.items[i][0]]):

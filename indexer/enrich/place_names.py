@@ -108,8 +108,11 @@ def _doubt(gazetteer: Gazetteer, m: NameMatch, words: rules.Words, i: int, j: in
         m.doubt, m.strict = reason, True
     elif core and gazetteer.is_common_word(words.key(j), languages_of(lang)):
         m.doubt = "an ordinary word or given name (place_words.txt)"
-    if core and not article and best.population < rules.ORDINARY_WORD_MAX_POPULATION * 2 and not any(
-        is_main for _, is_main in candidates
+    if (
+        core
+        and not article
+        and best.population < rules.ORDINARY_WORD_MAX_POPULATION * 2
+        and not any(is_main for _, is_main in candidates)
     ):
         own = [fold(best.name)] + [fold(city.name) for city, _ in candidates[1:3]]
         if reason := rules.alternate_word(m.key, own, lang):

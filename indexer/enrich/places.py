@@ -76,6 +76,7 @@ for the few GeoNames gives in the local language: ``Köln`` → ``Cologne``,
 ``Montréal`` → ``Montreal``; ``data/city_names_en.tsv``) and ISO alpha-2
 codes for countries, displayed with ``Gazetteer.country_name``.
 """
+
 from __future__ import annotations
 
 import math
@@ -162,9 +163,7 @@ class _Resolver:
             and " " not in m.key
             and min(zipf(m.key, lang) for lang in UI_LANGUAGES) >= KNOWN_WORD
             and not self.country_named[city.country]
-            and not any(
-                key != m.key and self.gazetteer.km(city, other) <= NEAR_KM for key, other in self.plain.items()
-            )
+            and not any(key != m.key and self.gazetteer.km(city, other) <= NEAR_KM for key, other in self.plain.items())
         )
 
     def choose(self, m: NameMatch) -> City:
@@ -215,9 +214,7 @@ class _Resolver:
             city = self.choose(m)
             if not m.weak and self.isolated(m, city):
                 m.weak, m.strict = True, True
-                m.doubt = (
-                    f"a word, and a small place ({city.population:,} people) far from everything the text names"
-                )
+                m.doubt = f"a word, and a small place ({city.population:,} people) far from everything the text names"
             if not m.weak:
                 resolved.append((m, city, None))
                 continue
