@@ -60,6 +60,7 @@ SMALL_PLACE = 100_000  # a place this small does not make its name an everyday w
 ORDINARY_WORD_MAX_POPULATION = 300_000  # bigger cities are the reason their names are frequent
 ALTERNATE_EXCESS = 1.2  # an alternate name this much more frequent than the city's own name is another word
 UNKNOWN_WORD = 1.0  # Zipf below this in every language: a name, not a word
+BIG_CITY = 1_000_000  # a city this big after a given name is still the city ("Rahm Emanuel Chicago")
 
 ORGANISATION_WORDS = {"institution", "institute", "university", "universitat", "universite", "universidad", "college",
                       "foundation", "fundacion", "fondation", "stiftung", "press", "school", "software", "corporation",
@@ -149,15 +150,29 @@ def alternate_word(key: str, own_names: list[str], lang: str | None) -> str | No
     return None
 
 
+def _qualified(gazetteer: Gazetteer, words: Words, j: int) -> bool:
+    """True when a country or region follows the name: ``Hamburg, Germany``."""
+    if words.gap(j).strip() not in (",", "("):
+        return False
+    for length in (1, 2, 3):
+        key = " ".join(words.key(k) for k in range(j + 1, j + 1 + length))
+        if key in gazetteer.country_keys or key in gazetteer.region_keys:
+            return True
+    return False
+
+
 def person(gazetteer: Gazetteer, words: Words, i: int, j: int) -> str | None:
     """Why the name at words ``i..j`` is (part of) a person's name, or None."""
     before, after = words.key(i - 1), words.key(j + 1)
     gap_before, gap_after = words.gap(i - 1), words.gap(j)
     joined_before = gap_before in (" ", "\u00a0")
     joined_after = gap_after in (" ", "\u00a0")
+    big = gazetteer.city_candidates(words.key(i) if i == j else "", None)
     if joined_before and _capitalised(words.word(i - 1)) and gazetteer.is_given_name(before):
-        if not _is_place(gazetteer, before) or words.key(i - 2) in _PERSON_TITLES:
-            return f"a surname after the given name '{words.word(i - 1)}'"
+        # A city of a million is rarely a surname: "Mayor Rahm Emanuel Chicago" is a caption run together.
+        if not (big and big[0][0].population >= BIG_CITY) and not _qualified(gazetteer, words, j):
+            if not _is_place(gazetteer, before) or words.key(i - 2) in _PERSON_TITLES:
+                return f"a surname after the given name '{words.word(i - 1)}'"
     if (
         joined_before
         and _capitalised(words.word(i - 1))
@@ -196,14 +211,15 @@ def reference(words: Words, i: int, j: int) -> str | None:
     start, end = words.items[i][0], words.items[j][1]
     window = words.text[max(0, start - _CITATION_WINDOW) : start]
     cut = max(window.rfind(". "), 0)
-    citation = _CITATION.search(window) or _CITATION.search(words.text[end : end + 40])
     after = words.text[end : end + 120]
+    same_sentence = after[: after.find(". ") + 1] if ". " in after[:40] else after[:40]
+    citation = _CITATION.search(window) or _CITATION.search(same_sentence)
     dated = _DATED.search(after)
     if _PUBLISHER.match(after) and (citation or dated or re.search(r"\*|[.?]\s*$", window[-120:])):
         return "a publisher's place or a work's title ('City: Publisher', 'Title: Subtitle, 2011')"
     if _BY_AUTHOR.match(after):
         return "in the title of a work ('... Toronto by Zhixi Zhuang')"
-    if citation and _CITATION.search(window[cut:] + words.text[end : end + 40]):
+    if citation and _CITATION.search(window[cut:] + same_sentence):
         return "inside a reference or footnote"
     return None
 

@@ -273,13 +273,12 @@ def _rejected(resolver: _Resolver, city_count: Counter, kept: list[str], needed:
     """Why the candidates that came closest were not kept: dropped by a rule, or not named often enough."""
     dropped: dict[str, list[str]] = defaultdict(list)
     for m, reason in resolver.rejected:
-        label = m.surface
+        label = f"{m.surface} (mentions set aside)" if m.surface in kept else m.surface
         if len(dropped[label]) < 3 and (entry := f"page {m.page}: {reason}") not in dropped[label]:
             dropped[label].append(entry)
     close = {label: reasons for label, reasons in sorted(dropped.items(), key=lambda item: -len(item[1]))[:CLOSE]}
-    for name, n in city_count.most_common(CLOSE):
-        if name not in kept:
-            close[name] = [f"named {n} time{'s' if n > 1 else ''}; a subject needs {needed}"]
+    for name, n in [(name, n) for name, n in city_count.most_common() if name not in kept][:CLOSE]:
+        close[name] = [f"named {n} time{'s' if n > 1 else ''}; a subject needs {needed}"]
     return close
 
 
