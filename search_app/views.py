@@ -34,6 +34,7 @@ bp = Blueprint("search", __name__)
 FACET_ORDER = ("theme", "doc_type", "lang", "country", "city")
 FACET_LIMIT = 8  # values shown before "show all"
 MAX_UI_PER_PAGE = 100
+PER_PAGE_CHOICES = (10, 25, 50, 100)
 
 
 def live():
@@ -153,7 +154,7 @@ def _alternatives(search_request: SearchRequest, chips: list[dict]) -> list[dict
 
 
 def _place_label(facet: str, name: str) -> str:
-    return country_name(name) if facet == "country" else name
+    return facet_value_label(facet, name)  # "Only München", "Uniquement Lisbonne"
 
 
 def _places(understood: dict, query: str, links: Links) -> list[dict]:
@@ -176,7 +177,7 @@ def _places(understood: dict, query: str, links: Links) -> list[dict]:
         # The nearest city's search asks the same question about it, so the question still finds something.
         surface = re.compile(rf"(?<!\w){re.escape(place['surface'])}(?!\w)")
         nearest = [
-            {"label": city, "url": links.only("city", city, q=surface.sub(city, query, count=1))}
+            {"label": facet_value_label("city", city), "url": links.only("city", city, q=surface.sub(city, query, count=1))}
             for city in place["nearest"]
         ]
         places.append({"held": False, "label": label, "country": country_name(place["country"]), "nearest": nearest})
@@ -217,7 +218,7 @@ def _mark_query_places(hits: list[dict], understood: dict | None) -> None:
     countries |= {p["country"] for p in understood["places"] if p["kind"] == "city" and not p["in_collection"]}
     for hit in hits:
         if hit.get("about_query_place"):
-            about = [city for city in hit["city"] if city in cities]
+            about = [facet_value_label("city", city) for city in hit["city"] if city in cities]
             about += [country_name(code) for code in hit["country"] if code in countries and not about]
             hit["about"] = ", ".join(about)
 
@@ -273,6 +274,9 @@ def search_page():
     search_request, result = _search(request.args)
     state = state_of(search_request, _ui_param(), current_app.config["PER_PAGE"])
     links = Links(state)
+    last = max(1, -(-result["total"] // result["per_page"]))
+    if result["page"] > last:  # page=99999: the last page there is, not an empty list
+        return redirect(links.page(last))
     chips = _chips(result, links)
     _mark_snippets(result["hits"])
     _mark_query_places(result["hits"], result["understood"])
@@ -288,6 +292,7 @@ def search_page():
         alternatives=_alternatives(search_request, chips) if not result["total"] and chips else [],
         pager=_pager(result["page"], result["per_page"], result["total"], links),
         sorts=[(name, SORT_LABELS[name]) for name in SORTS],
+        per_page_choices=PER_PAGE_CHOICES,
         suggestion_url=links.with_query(result["did_you_mean"]) if result.get("did_you_mean") else None,
         understanding=_understanding(result, links),
         year_range=(search_request.year_from, search_request.year_to),
