@@ -78,6 +78,17 @@ def _ring(arcs: list, indexes: list[int]) -> list[tuple[float, float]]:
     return points
 
 
+def _path(ring: list[tuple[float, float]]) -> str:
+    """SVG path data of a ring; a ring that runs along the antimeridian (Fiji) is cut there, not drawn across."""
+    commands, previous = [], None
+    for lon, lat in ring:
+        x, y = project(lat, lon)
+        jump = previous is not None and abs(lon - previous) > 180
+        commands.append(("M" if previous is None or jump else "L") + f"{x:g},{y:g}")
+        previous = lon
+    return "".join(commands) + "Z"
+
+
 @lru_cache(maxsize=1)
 def outlines() -> tuple[tuple[str, str, str], ...]:
     """(ISO numeric id, name, SVG path data) of every country but Antarctica, projected once per process."""
@@ -91,8 +102,7 @@ def outlines() -> tuple[tuple[str, str, str], ...]:
         parts = []
         for polygon in polygons:
             for ring in polygon:
-                points = [project(lat, lon) for lon, lat in _ring(arcs, ring)]
-                parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
+                parts.append(_path(_ring(arcs, ring)))
         shapes.append((geometry.get("id", ""), geometry.get("properties", {}).get("name", ""), "".join(parts)))
     return tuple(shapes)
 
@@ -149,6 +159,33 @@ def marks(places: list[dict], links: Links) -> list[dict]:
     return drawn
 
 
+DETAIL_WINDOW = (200.0, 100.0)  # the area, in map units, searched for crowded marks
+MIN_DETAIL_WIDTH = 120.0
+
+
+def detail_box(drawn: list[dict]) -> dict | None:
+    """A closer view of the most crowded area (Europe, in this collection), when its marks overlap.
+
+    Returns the viewBox around the marks of the window holding the most of them (at least three, not all
+    of them), with margin, in the world map's aspect ratio; and the factor that keeps marks their size.
+    """
+    width, height = DETAIL_WINDOW
+    best: list[dict] = []
+    for centre in drawn:
+        inside = [m for m in drawn if abs(m["x"] - centre["x"]) <= width / 2 and abs(m["y"] - centre["y"]) <= height / 2]
+        if len(inside) > len(best):
+            best = inside
+    if len(best) < 3 or len(best) == len(drawn) and len(drawn) < 6:
+        return None
+    left, right = min(m["x"] - m["r"] for m in best), max(m["x"] + m["r"] for m in best)
+    top, bottom = min(m["y"] - m["r"] for m in best), max(m["y"] + m["r"] for m in best)
+    box_width = max(right - left, (bottom - top) * WIDTH / HEIGHT, MIN_DETAIL_WIDTH) * 1.15
+    box_height = box_width * HEIGHT / WIDTH
+    x = min(max((left + right - box_width) / 2, 0), WIDTH - box_width)
+    y = min(max((top + bottom - box_height) / 2, 0), HEIGHT - box_height)
+    return {"viewbox": f"{x:.1f} {y:.1f} {box_width:.1f} {box_height:.1f}", "scale": round(box_width / WIDTH * 1.8, 3)}
+
+
 def _links(search_request) -> Links:
     return Links(state_of(search_request, _ui_param(), current_app.config["PER_PAGE"]))
 
@@ -177,6 +214,7 @@ def map_page():
         result=result,
         links=links,
         marks=drawn,
+        detail=detail_box(drawn),
         table=sorted(drawn, key=lambda m: (-m["count"], m["label"])),
     )
 
