@@ -61,7 +61,7 @@ def cite(doc_id: str):
     """One document's citation: ``format=bibtex`` (default), ``ris`` or ``csl`` (CSL-JSON)."""
     fmt = request.args.get("format", "bibtex")
     if fmt not in FORMATS:
-        raise BadQuery(gettext("unknown citation format %(format)r: use bibtex, ris or csl", format=fmt))
+        raise BadQuery(gettext("Unknown citation format “%(format)s”: use bibtex, ris or csl.", format=fmt))
     item = item_of(get_document(live().get(), doc_id))
     if fmt == "csl":
         response = jsonify([item])

@@ -13,6 +13,8 @@ import re
 
 from flask_babel import lazy_gettext
 
+from search_app.i18n import ui_language
+
 # (pattern of the core's English message, translatable sentence with the pattern's named groups)
 CORE_MESSAGES = [
     (
@@ -68,7 +70,9 @@ SERVER_ERROR = lazy_gettext(
 
 
 def translated(message: str) -> str:
-    """A core error message in the interface language (unchanged when no pattern matches)."""
+    """A core error message in the interface language (unchanged in English, or when no pattern matches)."""
+    if ui_language() == "en":
+        return message  # the core's own wording, as the CLI prints it
     for pattern, sentence in _COMPILED:
         found = pattern.match(message.strip())
         if found:
