@@ -34,10 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]).absolute())
 
-    from search_app.i18n import UI_COOKIE, UI_LANGUAGES, select_locale
-    from search_app.live_index import LiveIndex
     from search_app import citations, feeds, places_map, reading
     from search_app.errors import SERVER_ERROR, http_message, translated
+    from search_app.i18n import UI_COOKIE, UI_LANGUAGES, select_locale
+    from search_app.live_index import LiveIndex
     from search_app.views import bp
 
     Babel(app, locale_selector=select_locale)

@@ -21,8 +21,14 @@ CORE_MESSAGES = [
         r"year must be a year or a range like 2010-2014, not (?P<value>.+)",
         lazy_gettext("The year must be a year or a range like 2010-2014, not %(value)s."),
     ),
-    (r"a year has four digits, like 2012, not (?P<value>.+)", lazy_gettext("A year has four digits, like 2012, not %(value)s.")),
-    (r"(?P<name>\w+) must be a whole number, not (?P<value>.+)", lazy_gettext("%(name)s must be a whole number, not %(value)s.")),
+    (
+        r"a year has four digits, like 2012, not (?P<value>.+)",
+        lazy_gettext("A year has four digits, like 2012, not %(value)s."),
+    ),
+    (
+        r"(?P<name>\w+) must be a whole number, not (?P<value>.+)",
+        lazy_gettext("%(name)s must be a whole number, not %(value)s."),
+    ),
     (r"(?P<name>\w+) must be 1 or more, not (?P<value>.+)", lazy_gettext("%(name)s must be 1 or more, not %(value)s.")),
     (r"page and per_page must be positive numbers", lazy_gettext("page and per_page must be positive numbers.")),
     (
@@ -39,7 +45,7 @@ CORE_MESSAGES = [
     ),
     (
         r'unbalanced quotation mark: close the phrase with a second "',
-        lazy_gettext("A quotation mark is not closed: close the phrase with a second \"."),
+        lazy_gettext('A quotation mark is not closed: close the phrase with a second ".'),
     ),
     (r"unbalanced parentheses in the query", lazy_gettext("The parentheses in the query do not match.")),
     (r"the query could not be understood: .*", lazy_gettext("The query could not be understood.")),
@@ -64,9 +70,7 @@ HTTP_MESSAGES = {
     413: lazy_gettext("The request is too large."),
     429: lazy_gettext("Too many requests: please wait a moment and try again."),
 }
-SERVER_ERROR = lazy_gettext(
-    "Something went wrong on the server. The error has been logged; please try again later."
-)
+SERVER_ERROR = lazy_gettext("Something went wrong on the server. The error has been logged; please try again later.")
 
 
 def translated(message: str) -> str:

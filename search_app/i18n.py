@@ -15,7 +15,6 @@ UI_LANGUAGES = LANGUAGES
 UI_COOKIE = "ui"
 
 
-
 class _Label(LazyString):
     """A label of indexer.vocabulary, resolved in the interface language when it is shown."""
 

@@ -41,7 +41,13 @@ def _equal_earth(lon: float, lat: float) -> tuple[float, float]:
     theta = math.asin(_M * math.sin(math.radians(lat)))
     t2 = theta * theta
     t6 = t2 * t2 * t2
-    x = 2 * math.sqrt(3) * math.radians(lon) * math.cos(theta) / (3 * (9 * _A4 * t6 * t2 + 7 * _A3 * t6 + 3 * _A2 * t2 + _A1))
+    x = (
+        2
+        * math.sqrt(3)
+        * math.radians(lon)
+        * math.cos(theta)
+        / (3 * (9 * _A4 * t6 * t2 + 7 * _A3 * t6 + 3 * _A2 * t2 + _A1))
+    )
     y = theta * (_A4 * t6 * t2 + _A3 * t6 + _A2 * t2 + _A1)
     return x, y
 
@@ -172,7 +178,9 @@ def detail_box(drawn: list[dict]) -> dict | None:
     width, height = DETAIL_WINDOW
     best: list[dict] = []
     for centre in drawn:
-        inside = [m for m in drawn if abs(m["x"] - centre["x"]) <= width / 2 and abs(m["y"] - centre["y"]) <= height / 2]
+        inside = [
+            m for m in drawn if abs(m["x"] - centre["x"]) <= width / 2 and abs(m["y"] - centre["y"]) <= height / 2
+        ]
         if len(inside) > len(best):
             best = inside
     if len(best) < 3 or len(best) == len(drawn) and len(drawn) < 6:
@@ -247,4 +255,3 @@ def world():
 def map_url(links: Links) -> str:
     """The /map of the current result list."""
     return links.current("places.map_page")
-

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from indexer.documents import document_file, get_document
 from indexer.errors import DocumentNotFound
-from indexer.text import fold
+from indexer.text import analyze, fold
 from indexer.vocabulary import FORMATS
 from search_app.views import _html, live
 
@@ -45,7 +45,6 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _WORD = re.compile(r"(?<![&#\w])\w+")  # a word, never the inside of an entity (&amp;)
 _OPERATORS = {"and", "or", "not", "to"}
-MIN_PREFIX = 4  # a query word this long also marks longer words it begins (housing → housings)
 
 
 def sanitise(markup: str) -> str:
@@ -88,16 +87,23 @@ def query_words(q: str) -> set[str]:
     return words
 
 
-def _matches(word: str, wanted: set[str]) -> bool:
-    folded = fold(word)
-    return any(folded == w or (len(w) >= MIN_PREFIX and folded.startswith(w)) for w in wanted)
+def highlight(markup: str, q: str, lang: str = "en") -> tuple[str, int]:
+    """``markup`` with the words of ``q`` in ``<mark>`` (text only, never inside a tag), and how many were marked.
 
-
-def highlight(markup: str, q: str) -> tuple[str, int]:
-    """``markup`` with the words of ``q`` in ``<mark>`` (text only, never inside a tag), and how many were marked."""
+    A word is marked when it is a query word (accents and case aside) or has the same stem in the
+    document's language, as the index matches it (``welcoming`` for ``welcome``).
+    """
     wanted = query_words(q)
     if not wanted:
         return markup, 0
+    stems = set(analyze(" ".join(wanted), lang))
+    known: dict[str, bool] = {}
+
+    def _matches(word: str) -> bool:
+        if word not in known:
+            known[word] = fold(word) in wanted or bool(stems & set(analyze(word, lang)))
+        return known[word]
+
     marked = 0
     parts = _TAG_OR_TEXT.split(markup)
     for i, part in enumerate(parts):
@@ -106,7 +112,7 @@ def highlight(markup: str, q: str) -> tuple[str, int]:
 
         def mark(found: re.Match) -> str:
             nonlocal marked
-            if not _matches(found.group(0), wanted):
+            if not _matches(found.group(0)):
                 return found.group(0)
             marked += 1
             return f"<mark>{found.group(0)}</mark>"
@@ -138,6 +144,6 @@ def read(doc_id: str):
     path, media_type = document_file(ix, doc_id)
     if not is_web(doc):
         raise DocumentNotFound(gettext("There is no reading view for this document: open the original file."))
-    body, marked = highlight(render(path, media_type), q)
+    body, marked = highlight(render(path, media_type), q, doc.get("lang") or "en")
     json_url = url_for("search.api_document", doc_id=doc_id, **({"q": q} if q else {}))
     return _html("read.html", json_url, doc=doc, body=Markup(body), marked=marked, q=q)

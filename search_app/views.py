@@ -177,7 +177,10 @@ def _places(understood: dict, query: str, links: Links) -> list[dict]:
         # The nearest city's search asks the same question about it, so the question still finds something.
         surface = re.compile(rf"(?<!\w){re.escape(place['surface'])}(?!\w)")
         nearest = [
-            {"label": facet_value_label("city", city), "url": links.only("city", city, q=surface.sub(city, query, count=1))}
+            {
+                "label": facet_value_label("city", city),
+                "url": links.only("city", city, q=surface.sub(city, query, count=1)),
+            }
             for city in place["nearest"]
         ]
         places.append({"held": False, "label": label, "country": country_name(place["country"]), "nearest": nearest})

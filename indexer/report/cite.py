@@ -27,15 +27,20 @@ _BIBTEX_SPECIAL["\\"] = r"\textbackslash{}"
 
 def _people(author: str | None, publisher: str) -> list[dict]:
     """CSL names: each named person as family/given, anything else (an organisation) as a literal."""
-    names = [part.strip() for part in re.split(r";|\band\b|&", author or "") if part.strip()]
+    names = []
+    for part in (part.strip() for part in (author or "").split(";")):
+        # "Jane Doe and John Roe" is two people; "Office of Research and Policy" is one organisation.
+        pieces = [piece.strip() for piece in re.split(r"\band\b|&", part)]
+        names += pieces if len(pieces) > 1 and all(map(_is_person, pieces)) else [part] if part else []
     people = []
     for name in names:
         words = name.split()
-        if _PERSON.match(name) and not _ORGANISATION_WORDS & {w.casefold() for w in words}:
-            people.append({"family": words[-1], "given": " ".join(words[:-1])})
-        else:
-            people.append({"literal": name})
+        people.append({"family": words[-1], "given": " ".join(words[:-1])} if _is_person(name) else {"literal": name})
     return people or [{"literal": publisher}]
+
+
+def _is_person(name: str) -> bool:
+    return bool(_PERSON.match(name)) and not _ORGANISATION_WORDS & {w.casefold() for w in name.split()}
 
 
 def csl_item(record: dict, url: str, publisher: str, file_url: str | None = None) -> dict:
