@@ -17,13 +17,13 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.config import default_index_dir
 from indexer.errors import BadQuery, CitymigError, IndexMissing
+from indexer.report.export import DEFAULT_PUBLISHER as PUBLISHER
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 log = logging.getLogger(__name__)
-PUBLISHER = "Cities of Migration"  # cited as author where a document names no person
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -13,6 +13,7 @@ from flask_babel import gettext
 
 from indexer.documents import get_document
 from indexer.errors import BadQuery
+from indexer.report import export
 from indexer.report.cite import apa, csl_item, to_bibtex, to_ris
 from indexer.report.stored import with_extras
 from search_app.views import _export_result, live
@@ -26,14 +27,17 @@ FORMATS = {
 }
 
 
+def _doc_url(doc_id: str) -> str:
+    return url_for("search.document", doc_id=doc_id, _external=True)
+
+
+def _file_url(doc_id: str) -> str:
+    return url_for("search.doc_file", doc_id=doc_id, _external=True)
+
+
 def item_of(record: dict) -> dict:
     """The CSL-JSON item of a hit or document record, with this site's URLs."""
-    return csl_item(
-        record,
-        url=url_for("search.document", doc_id=record["id"], _external=True),
-        publisher=current_app.config["PUBLISHER"],
-        file_url=url_for("search.doc_file", doc_id=record["id"], _external=True),
-    )
+    return csl_item(record, _doc_url(record["id"]), current_app.config["PUBLISHER"], _file_url(record["id"]))
 
 
 @bp.app_template_global("citation_of")
@@ -68,6 +72,16 @@ def cite(doc_id: str):
         response.headers["Content-Type"] = FORMATS["csl"][0]
         return response
     return _attachment(to_bibtex([item]) if fmt == "bibtex" else to_ris([item]), fmt, f"citymig-{doc_id}")
+
+
+def export_ris() -> Response:
+    """The current result list as RIS with each document's author (the response of /search.ris)."""
+    _, result = _export_result()
+    result = result | {"hits": with_extras(live().get(), result["hits"], ("author",))}
+    body = export.to_ris(result, _doc_url, _file_url, current_app.config["PUBLISHER"])
+    response = _attachment(body, "ris", "citymig-search")
+    response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.ris"'
+    return response
 
 
 @bp.route("/search.bib")

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from indexer.documents import get_document
 from indexer.errors import BadQuery
-from indexer.report.export import MAX_EXPORT, to_csv, to_ris
+from indexer.report.export import MAX_EXPORT, to_csv
 from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
 from indexer.storage.index import index_exists
 from search_app import files
@@ -346,12 +346,10 @@ def export_csv():
 
 @bp.route("/search.ris")
 def export_ris():
-    """The current result list as RIS, one record per document, for reference managers."""
-    _, result = _export_result()
-    file_url = lambda doc_id: url_for("search.doc_file", doc_id=doc_id, _external=True)  # noqa: E731
-    response = Response(to_ris(result, _doc_url, file_url), mimetype="application/x-research-info-systems")
-    response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.ris"'
-    return response
+    """The current result list as RIS, one record per document (with its author), for reference managers."""
+    from search_app.citations import export_ris as ris_response  # noqa: PLC0415 - citations imports this module
+
+    return ris_response()
 
 
 @bp.route("/doc/<doc_id>")

@@ -43,12 +43,20 @@ def _is_person(name: str) -> bool:
     return bool(_PERSON.match(name)) and not _ORGANISATION_WORDS & {w.casefold() for w in name.split()}
 
 
+def _doc_type(record: dict) -> str:
+    """The record's type; without one, a PDF is read as a report and anything else as a web page (profile)."""
+    if record.get("doc_type"):
+        return record["doc_type"]
+    path = (record.get("relpath") or record.get("path") or "").lower()
+    return "report" if path.endswith(".pdf") else "profile"
+
+
 def csl_item(record: dict, url: str, publisher: str, file_url: str | None = None) -> dict:
     """The CSL-JSON item of a document: type, title, author, issued, language, URL, pages, places, themes."""
     keywords = [*(record.get("city") or []), *(record.get("country") or []), *(record.get("theme") or [])]
     item = {
         "id": record["id"],
-        "type": CSL_TYPES.get(record.get("doc_type") or "", "document"),
+        "type": CSL_TYPES.get(_doc_type(record), "document"),
         "title": record.get("title") or "(untitled)",
         "author": _people(record.get("author"), publisher),
         "publisher": publisher,
@@ -56,7 +64,7 @@ def csl_item(record: dict, url: str, publisher: str, file_url: str | None = None
         "URL": url,
         "number-of-pages": record.get("pages_total"),
         "keyword": ", ".join(keywords) or None,
-        "genre": record.get("doc_type"),
+        "genre": _doc_type(record),
     }
     if record.get("year"):
         item["issued"] = {"date-parts": [[int(record["year"])]]}
