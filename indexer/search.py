@@ -22,7 +22,7 @@ from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
 from indexer.query.builder import BuiltQuery, build, documents_query
 from indexer.query.facets import count_facets
-from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, prefer, sort_key, translated_only
+from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key, translated_only
 from indexer.query.request import SearchRequest, closest, field_filters, parse_year, request_from_params, validate
 from indexer.query.snippets import page_snippets
 from indexer.query.suggest import did_you_mean
@@ -131,12 +131,11 @@ def _search(ix, request: SearchRequest) -> dict:
             scores, via = _match(searcher, built, kept, doc_ids)
             if built.understood:
                 preferred = prefer(facts, scores, built.understood)
+            lift(scores, preferred, set(via))
         elif not text:
             scores = {doc_ids[n]: 0.0 for n in kept}
         columns = {name: searcher.reader().column_reader(name) for name in ("year", "indexed_at")}
-        key = sort_key(
-            request.sort, not built.empty, scores, preferred, facts, lambda name, d: columns[name][numbers[d]]
-        )
+        key = sort_key(request.sort, not built.empty, scores, facts, lambda name, d: columns[name][numbers[d]])
         found = works(sorted(scores, key=key), groups, request.ui_lang, key)
         hits = []
         for shown, members in found[first : first + request.per_page]:

@@ -58,8 +58,10 @@ def _prohibit(query: Query) -> Query:
     """``a NOT b`` inside an OR (or AND) group made ``(a) AND NOT (b)``, at every level of the tree."""
     if isinstance(query, NotQuery):
         return NotQuery(_prohibit(query.query))
-    if isinstance(query, AndNot | AndMaybe):
-        return type(query)(_prohibit(query.a), _prohibit(query.b))
+    if isinstance(query, AndNot):
+        return And([_prohibit(query.a), NotQuery(_prohibit(query.b))])
+    if isinstance(query, AndMaybe):
+        return AndMaybe(_prohibit(query.a), _prohibit(query.b))
     if not isinstance(query, And | Or):
         return query
     children = [_prohibit(child) for child in query.subqueries]
@@ -70,15 +72,15 @@ def _prohibit(query: Query) -> Query:
     if not kept:
         return NotQuery(Or(negated) if len(negated) > 1 else negated[0])
     positive = kept[0] if len(kept) == 1 else type(query)(kept, boost=query.boost)
-    return AndNot(positive, Or(negated) if len(negated) > 1 else negated[0])
+    # Not AndNot: whoosh3's AndNot matcher misses documents when its negative side is an Or of terms
+    # some of which the index lacks; And with an inverted matcher is exact.
+    return And([positive, NotQuery(Or(negated) if len(negated) > 1 else negated[0])])
 
 
 def positive_part(query: Query | None) -> Query | None:
     """What a page must contain to be shown for ``query``: its terms and phrases, negations dropped."""
     if query is None or isinstance(query, NotQuery | _NULL):
         return None
-    if isinstance(query, AndNot):
-        return positive_part(query.a)
     if isinstance(query, AndMaybe):
         parts = [positive_part(query.a), positive_part(query.b)]
     elif isinstance(query, And | Or):
@@ -108,7 +110,7 @@ def parse_literal(schema, text: str) -> Query | None:
         parsed = MultifieldParser(fields, schema, group=OrGroup.factory(0.9)).parse(text)
     except Exception as exc:  # noqa: BLE001 - whoosh's parser errors are not user-facing
         raise BadQuery(f"the query could not be understood: {exc}") from exc
-    parsed = _prohibit(parsed).normalize()
+    parsed = _prohibit(parsed.normalize())
     return None if isinstance(parsed, _NULL) else parsed
 
 

@@ -10,6 +10,10 @@ and the whole text, per language). Then, for an understood question:
   (``Integrationskurs`` finds the German document that says it first);
 - documents about a place the question names come first (``preferred``).
 
+Those two orders are kept by *lifting* scores, tier by tier (``lift``), so
+the score shown beside a hit is the score it was ranked by, and shown scores
+are always in rank order.
+
 Sort keys are tuples, smaller first; titles sort folded (case and accents
 ignored), documents without a year after those with one.
 """
@@ -70,8 +74,25 @@ def prefer(facts: dict, scores: dict[str, float], understood) -> set[str]:
     return preferred
 
 
+def lift(scores: dict[str, float], preferred: set[str], translated: set[str]) -> None:
+    """Raise scores (in place) so that preferred documents rank above the others and, within each,
+    literal matches above translation-only ones, each tier above the best score of every tier below it."""
+
+    def tier(doc_id: str) -> int:
+        return 2 * (doc_id not in preferred) + (doc_id in translated)
+
+    floor = 0.0
+    for level in (3, 2, 1, 0):
+        members = [d for d in scores if tier(d) == level]
+        if not members:
+            continue
+        for doc_id in members:
+            scores[doc_id] += floor
+        floor = max(scores[d] for d in members)
+
+
 def sort_key(
-    sort: str, scored: bool, scores: dict[str, float], preferred: set[str], facts: dict, column: Callable
+    sort: str, scored: bool, scores: dict[str, float], facts: dict, column: Callable
 ) -> Callable[[str], tuple]:
     """The key that orders doc ids for ``sort``; ``column(name, doc_id)`` reads a sortable column.
 
@@ -82,7 +103,7 @@ def sort_key(
         return facts[doc_id][0] if doc_id in facts else ""
 
     if sort == "relevance" and scored:
-        return lambda d: (d not in preferred, -scores[d], title(d), d)
+        return lambda d: (-scores[d], title(d), d)
     if sort in ("year", "year_asc"):
         sign = -1 if sort == "year" else 1
 
