@@ -29,7 +29,8 @@ def _fields(searcher, doc_id: str) -> dict:
 def matching_pages(ix, searcher, doc_id: str, q: str, understand: bool = True, limit: int = MAX_MATCHING_PAGES):
     """The pages of ``doc_id`` that match ``q`` as the result list reads it, in page order, with snippets."""
     built = build(ix, searcher, q, understand)
-    return sorted(best_pages(searcher, built, doc_id, limit=limit), key=lambda page: page["page"])
+    pages = best_pages(ix, searcher, built, [doc_id], limit=limit).get(doc_id, [])
+    return sorted(pages, key=lambda page: page["page"])
 
 
 def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None, understand: bool = True) -> dict:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 
-from whoosh.query import And, Term
+from whoosh.query import Or, Term
 
 from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
@@ -79,31 +79,58 @@ def _lexicon(searcher, field: str) -> list[str]:
     return [raw.decode("utf-8") if isinstance(raw, bytes) else raw for raw in searcher.lexicon(field)]
 
 
-def best_pages(searcher, built: BuiltQuery, doc_id: str, limit: int | None = PAGES_PER_HIT) -> list[dict]:
-    """The pages of ``doc_id`` that match the positive part of the query, best first, with snippets."""
-    if built.page_query is None:
-        return []
-    results = searcher.search(built.page_query, filter=And([Term("kind", "page"), Term("doc_id", doc_id)]), limit=limit)
-    hits = list(results.top_n)
-    pages = page_snippets(searcher, built.page_query, [docnum for _, docnum in hits])
-    for page, (score, _) in zip(pages, hits, strict=True):
-        page["score"] = round(score, 4)
+def _page_numbers(searcher) -> dict[str, list[int]]:
+    """Document numbers of every document's page records, by doc_id."""
+    doc_ids = searcher.reader().column_reader("doc_id")
+    pages: dict[str, list[int]] = {}
+    for docnum in searcher.docs_for_query(Term("kind", "page")):
+        pages.setdefault(doc_ids[docnum], []).append(docnum)
     return pages
 
 
-def _match(searcher, built: BuiltQuery, kept: set[int], doc_ids) -> tuple[dict[str, float], dict[str, list]]:
-    """Scores of the matching documents among ``kept``, and the translations each matched only through."""
-    results = searcher.search(built.doc_query, filter=kept, limit=None, terms=bool(built.origins))
-    scores, via = {}, {}
-    for score, docnum in results.top_n:
-        doc_id = doc_ids[docnum]
-        scores[doc_id] = score
-        if built.origins:
-            translations = translated_only(results, docnum, score, built.origins)
-            if translations:
-                via[doc_id] = translations
-                scores[doc_id] *= TRANSLATION_ONLY
-    return scores, via
+def best_pages(
+    ix, searcher, built: BuiltQuery, doc_ids: list[str], limit: int | None = PAGES_PER_HIT
+) -> dict[str, list[dict]]:
+    """The pages of each of ``doc_ids`` that match the positive part of the query, best first, with snippets.
+
+    One search over the pages of all of them: the query's matchers are built once, not once per document.
+    """
+    if built.page_query is None or not doc_ids:
+        return {}
+    numbers = per_generation(ix, searcher, "page numbers", lambda: _page_numbers(searcher))
+    allowed = {docnum for doc_id in doc_ids for docnum in numbers.get(doc_id, ())}
+    column = searcher.reader().column_reader("doc_id")
+    found: dict[str, list[tuple[float, int]]] = {}
+    for score, docnum in searcher.search(built.page_query, filter=allowed, limit=None).top_n:
+        ranked = found.setdefault(column[docnum], [])
+        if limit is None or len(ranked) < limit:
+            ranked.append((score, docnum))
+    pages = {}
+    for doc_id, ranked in found.items():
+        pages[doc_id] = page_snippets(searcher, built.page_query, [docnum for _, docnum in ranked])
+        for page, (score, _) in zip(pages[doc_id], ranked, strict=True):
+            page["score"] = round(score, 4)
+    return pages
+
+
+def _match(searcher, built: BuiltQuery, kept: set[int], doc_ids) -> tuple[dict[str, float], set[str]]:
+    """Scores of the matching documents among ``kept``, and those that matched only through translations."""
+    results = searcher.search(built.doc_query, filter=kept, limit=None)
+    scores = {doc_ids[docnum]: score for score, docnum in results.top_n}
+    translated: set[str] = set()
+    if built.origins:
+        literal = set(searcher.docs_for_query(built.own_query)) if built.own_query is not None else set()
+        translated = {doc_ids[docnum] for _, docnum in results.top_n if docnum not in literal}
+        for doc_id in translated:
+            scores[doc_id] *= TRANSLATION_ONLY
+    return scores, translated
+
+
+def _translations_of(searcher, built: BuiltQuery, docnum: int) -> list[dict]:
+    """The thesaurus translations a document matched through (for one that matched through nothing else)."""
+    terms = Or([Term(field, text) for field, text in built.origins])
+    results = searcher.search(terms, filter={docnum}, limit=1, terms=True)
+    return translated_only(results, docnum, 0.0, built.origins) if results.scored_length() else []
 
 
 def _version(fields: dict, matched: bool) -> dict:
@@ -125,27 +152,29 @@ def _search(ix, request: SearchRequest) -> dict:
         kept = set(searcher.docs_for_query(documents_query(request)))
         doc_ids = searcher.reader().column_reader("doc_id")
         scores: dict[str, float] = {}
-        via: dict[str, list] = {}
+        translated: set[str] = set()
         preferred: set[str] = set()
         if not built.empty:
-            scores, via = _match(searcher, built, kept, doc_ids)
+            scores, translated = _match(searcher, built, kept, doc_ids)
             if built.understood:
                 preferred = prefer(facts, scores, built.understood)
-            lift(scores, preferred, set(via))
+            lift(scores, preferred, translated)
         elif not text:
             scores = {doc_ids[n]: 0.0 for n in kept}
         columns = {name: searcher.reader().column_reader(name) for name in ("year", "indexed_at")}
         key = sort_key(request.sort, not built.empty, scores, facts, lambda name, d: columns[name][numbers[d]])
         found = works(sorted(scores, key=key), groups, request.ui_lang, key)
         hits = []
-        for shown, members in found[first : first + request.per_page]:
+        shown_works = found[first : first + request.per_page]
+        pages = best_pages(ix, searcher, built, [shown for shown, _ in shown_works])
+        for shown, members in shown_works:
             fields = searcher.stored_fields(numbers[shown])
             hit = hit_summary(fields, scores[shown] if not built.empty else None)
-            hit["pages"] = best_pages(searcher, built, shown)
+            hit["pages"] = pages.get(shown, [])
             # Every language version of the work (none for a work in one language), those that matched marked.
             hit["versions"] = [version | {"matched": version["id"] in members} for version in groups.get(shown, [])]
             hit["documents"] = [_version(searcher.stored_fields(numbers[m]), True) for m in members]
-            hit["via_translation"] = via.get(shown, [])
+            hit["via_translation"] = _translations_of(searcher, built, numbers[shown]) if shown in translated else []
             hit["about_query_place"] = shown in preferred
             hits.append(hit)
         understood = built.understood

@@ -47,6 +47,7 @@ class BuiltQuery:
     page_query: Query | None = None
     origins: Origins = field(default_factory=dict)  # translated terms → the word and label they came from
     understood: Understanding | None = None
+    own_query: Query | None = None  # doc_query without thesaurus translations: what a literal match is
 
     @property
     def empty(self) -> bool:
@@ -114,6 +115,11 @@ def parse_literal(schema, text: str) -> Query | None:
     return None if isinstance(parsed, _NULL) else parsed
 
 
+def _either(*queries: Query | None) -> Query | None:
+    parts = [q for q in queries if q is not None]
+    return (parts[0] if len(parts) == 1 else Or(parts)) if parts else None
+
+
 def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQuery:
     """The queries for ``text``: understood as a question unless it has search syntax or ``understand_question``
     is off (``exact=1``, ``--exact``)."""
@@ -123,10 +129,10 @@ def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQue
     if understand_question and not has_syntax(text):
         places = per_generation(ix, searcher, "places", lambda: collection_places(searcher, Gazetteer.load()))
         understood = understand(text, resources_for(searcher, places, Thesaurus.load()))
-        page_query, title_query, origins = understood_queries(ix.schema, understood)
-        parts = [q for q in (page_query, title_query) if q is not None]
-        doc_query = (parts[0] if len(parts) == 1 else Or(parts)) if parts else None
-        return BuiltQuery(doc_query, page_query, origins, understood)
+        page_query, title_query, origins, own_pages = understood_queries(ix.schema, understood)
+        return BuiltQuery(
+            _either(page_query, title_query), page_query, origins, understood, _either(own_pages, title_query)
+        )
     doc_query = parse_literal(ix.schema, text)
     return BuiltQuery(doc_query, positive_part(doc_query))
 

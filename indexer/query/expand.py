@@ -49,13 +49,15 @@ def _all_fields(schema, text: str) -> list[Query]:
     return [q for q in queries if q is not None]
 
 
-def understood_queries(schema, understood: Understanding) -> tuple[Query | None, Query | None, Origins]:
-    """(page query, title query, origins of translated terms) for an understood question."""
+def understood_queries(schema, understood: Understanding) -> tuple[Query | None, Query | None, Origins, Query | None]:
+    """(page query, title query, origins of translated terms, the page query without its translations)."""
     units: list[Query] = []
+    own_units: list[Query] = []
     titles: list[Query] = []
     origins: Origins = {}
     for word in understood.words:
         alternatives = _all_fields(schema, word)
+        literal = list(alternatives)
         own = {term for query in alternatives for term in query.iter_all_terms()}
         for lang, label in understood.translations.get(word, []):
             inflection = same_word(word, label)  # "Integrationskurse" for "Integrationskurs": no translation
@@ -64,12 +66,15 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
                 continue
             alternatives.append(query)
             if inflection:
+                literal.append(query)
                 own |= set(query.iter_all_terms())
                 continue
             for term in set(query.iter_all_terms()) - own:
                 origins.setdefault(term, {"word": word, "label": label, "lang": lang})
         if alternatives:
             units.append(Or(alternatives))
+        if literal:
+            own_units.append(Or(literal))
         title = text_query(schema, "title", word)
         if title is not None:
             titles.append(title)
@@ -77,14 +82,17 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
         if place.kind == "city":
             # Pages where the gazetteer saw this city, not pages where its name is a common word ("Nice").
             units.append(Term("page_city", place.name, boost=PLACE_BOOST))
+            own_units.append(units[-1])
         if not place.in_collection:
             continue  # its name as text would only find its namesakes ("nice", "reading")
         for name in {place.surface, place.name}:
             units.extend(_all_fields(schema, name))
+            own_units.extend(_all_fields(schema, name))
             title = text_query(schema, "title", name)
             if title is not None:
                 titles.append(title)
-    return (Or(units) if units else None), (Or(titles) if titles else None), origins
+    title_query = Or(titles) if titles else None
+    return (Or(units) if units else None), title_query, origins, (Or(own_units) if own_units else None)
 
 
 def _values(searcher, field: str) -> list[str]:
