@@ -15,6 +15,7 @@ from indexer.report.cite import to_ris as cite_ris
 
 MAX_EXPORT = 1000  # documents in one export: all pages of a result list, up to this many
 CSV_COLUMNS = (
+    "work",
     "id",
     "title",
     "year",
@@ -43,13 +44,25 @@ def _pages(hit: dict) -> list[int]:
     return sorted({page["page"] for page in hit.get("pages") or []})
 
 
+def documents_of(result: dict) -> list[tuple[dict, dict]]:
+    """(work's hit, document) for every document of a result: each matching language version of each hit,
+    the one shown first (it carries the matching pages). Exports hold every document a result counts."""
+    rows = []
+    for hit in result["hits"]:
+        rows.append((hit, hit))
+        rows += [(hit, doc) for doc in hit.get("documents") or [] if doc["id"] != hit["id"]]
+    return rows
+
+
 def to_csv(result: dict, doc_url: Callable[[str], str]) -> str:
-    """One row per hit with its facets, the numbers of its matching pages and the URL of its document page."""
+    """One row per document (language version) with the work it belongs to, its facets, the numbers of
+    its matching pages and the URL of its document page."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for hit in result["hits"]:
+    for work, hit in documents_of(result):
         row = (
+            work["id"],
             hit["id"],
             hit.get("title"),
             hit.get("year"),
@@ -68,14 +81,20 @@ def to_csv(result: dict, doc_url: Callable[[str], str]) -> str:
     return out.getvalue()
 
 
-def matching_page_notes(result: dict) -> dict[str, list[str]]:
-    """Notes for each hit whose pages matched the query: ``Matching pages for the query 'x': p. 3, p. 12``."""
+def _ris_notes(result: dict, doc_url: Callable[[str], str]) -> dict[str, list[str]]:
+    """RIS notes per document: its other language versions, and the pages that matched the query."""
     where = f" for the query {result['query']!r}" if result.get("query") else ""
-    return {
-        hit["id"]: [f"Matching pages{where}: " + ", ".join(f"p. {n}" for n in _pages(hit))]
-        for hit in result["hits"]
-        if _pages(hit)
-    }
+    notes: dict[str, list[str]] = {}
+    for work, hit in documents_of(result):
+        lines = [
+            f"Also in {version['lang']}: {version.get('title') or ''} ({doc_url(version['id'])})"
+            for version in work.get("versions") or []
+            if version["id"] != hit["id"]
+        ]
+        if _pages(hit):
+            lines.append(f"Matching pages{where}: " + ", ".join(f"p. {n}" for n in _pages(hit)))
+        notes[hit["id"]] = lines
+    return notes
 
 
 def to_ris(
@@ -84,10 +103,11 @@ def to_ris(
     file_url: Callable[[str], str] | None = None,
     publisher: str = DEFAULT_PUBLISHER,
 ) -> str:
-    """One RIS record per hit (written by ``cite``): type, title, authors (the hit's ``author`` if it has one,
-    else ``publisher``), year, language, keywords (cities, countries, themes), URL, and the matching pages."""
+    """One RIS record per document (written by ``cite``): type, title, authors (the document's ``author`` if
+    it has one, else ``publisher``), year, language, keywords (cities, countries, themes), URL, its other
+    language versions and the pages that matched the query in notes."""
     items = [
         csl_item(hit, doc_url(hit["id"]), publisher, file_url(hit["id"]) if file_url else None)
-        for hit in result["hits"]
+        for _, hit in documents_of(result)
     ]
-    return cite_ris(items, matching_page_notes(result))
+    return cite_ris(items, _ris_notes(result, doc_url))
