@@ -74,10 +74,20 @@ def cite(doc_id: str):
     return _attachment(to_bibtex([item]) if fmt == "bibtex" else to_ris([item]), fmt, f"citymig-{doc_id}")
 
 
+def _with_authors(result: dict) -> dict:
+    """A copy of an export's result whose hits, and the language versions they hold, carry their author."""
+    ix = live().get()
+    hits = [
+        hit | {"documents": with_extras(ix, hit.get("documents") or [], ("author",))}
+        for hit in with_extras(ix, result["hits"], ("author",))
+    ]
+    return result | {"hits": hits}
+
+
 def export_ris() -> Response:
     """The current result list as RIS with each document's author (the response of /search.ris)."""
     _, result = _export_result()
-    result = result | {"hits": with_extras(live().get(), result["hits"], ("author",))}
+    result = _with_authors(result)
     body = export.to_ris(result, _doc_url, _file_url, current_app.config["PUBLISHER"])
     response = _attachment(body, "ris", "citymig-search")
     response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.ris"'
@@ -86,9 +96,9 @@ def export_ris() -> Response:
 
 @bp.route("/search.bib")
 def export_bib():
-    """The current result list (all its pages, up to MAX_EXPORT documents) as BibTeX."""
+    """The current result list (all its pages, up to MAX_EXPORT documents) as BibTeX, an entry per document."""
     _, result = _export_result()
-    items = [item_of(hit) for hit in with_extras(live().get(), result["hits"], ("author",))]
+    items = [item_of(document) for _, document in export.documents_of(_with_authors(result))]
     response = _attachment(to_bibtex(items), "bibtex", "citymig-search")
     response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.bib"'
     return response
