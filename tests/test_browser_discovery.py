@@ -87,20 +87,20 @@ def test_on_a_phone_the_filters_link_unfolds_the_filter_panel_and_goes_there(chr
     context, page = _page(chromium, 390, 844)
     page.goto(corpus_server + "/search?q=housing&ui=en")
     body = page.locator("#facets-body")
-    assert body.is_hidden()  # folded below the results on a narrow screen
+    body.wait_for(state="hidden")  # folded below the results on a narrow screen (by citymig.js)
     facets_top = page.evaluate("document.getElementById('facets').getBoundingClientRect().top")
     assert facets_top > 2000  # the filters are far down, after the results
     page.screenshot(path=str(ARTIFACTS / "search-mobile-folded.png"), full_page=False)
     page.get_by_role("link", name="Filters").click()
-    assert body.is_visible()
-    assert page.evaluate("Math.abs(document.getElementById('facets').getBoundingClientRect().top)") < 50
+    body.wait_for(state="visible")
+    page.wait_for_function("Math.abs(document.getElementById('facets').getBoundingClientRect().top) < 50")
     assert page.evaluate("document.activeElement.className") == "facets-toggle"
     assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "true"
     page.screenshot(path=str(ARTIFACTS / "search-mobile-filters.png"), full_page=False)
     page.keyboard.press("Enter")  # the toggle folds the panel again
-    assert body.is_hidden()
+    body.wait_for(state="hidden")
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert body.is_visible()  # wide screens always show the filters
+    body.wait_for(state="visible")  # wide screens always show the filters
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert page.csp_errors == []
     context.close()
