@@ -13,6 +13,7 @@ import re
 
 from flask_babel import lazy_gettext
 
+from indexer.vocabulary import FACETS
 from search_app.i18n import ui_language
 
 # (pattern of the core's English message, translatable sentence with the pattern's named groups)
@@ -36,7 +37,19 @@ CORE_MESSAGES = [
         lazy_gettext("Unknown sort order %(value)s: use one of %(allowed)s."),
     ),
     (
-        r"unknown (?P<name>\w+) (?P<value>.+): use one of (?P<allowed>.+)",
+        r"unknown city (?P<value>.+): the collection's closest cities are (?P<closest>.+)",
+        lazy_gettext("Unknown city %(value)s: the collection's closest cities are %(closest)s."),
+    ),
+    (
+        r"unknown country (?P<value>.+): use a country's name or its ISO code, like ES or Spain",
+        lazy_gettext("Unknown country %(value)s: use a country's name or its ISO code, like ES or Spain."),
+    ),
+    (
+        r"unknown (?P<name>[\w ]+?) (?P<value>'[^']*'|\"[^\"]*\"): did you mean (?P<meant>.+)\?",
+        lazy_gettext("Unknown %(name)s %(value)s: did you mean %(meant)s?"),
+    ),
+    (
+        r"unknown (?P<name>[\w ]+?) (?P<value>'[^']*'|\"[^\"]*\"): use one of (?P<allowed>.+)",
         lazy_gettext("Unknown %(name)s %(value)s: use one of %(allowed)s."),
     ),
     (
@@ -73,6 +86,14 @@ HTTP_MESSAGES = {
 SERVER_ERROR = lazy_gettext("Something went wrong on the server. The error has been logged; please try again later.")
 
 
+def _facet_name(name: str) -> str:
+    """A facet as the core names it in English ("type of document", "type") in the interface language."""
+    for facet in FACETS:
+        if name in (facet.label("en").lower(), facet.param, facet.name):
+            return facet.label(ui_language()).lower() if ui_language() != "de" else facet.label("de")
+    return name
+
+
 def translated(message: str) -> str:
     """A core error message in the interface language (unchanged in English, or when no pattern matches)."""
     if ui_language() == "en":
@@ -80,7 +101,10 @@ def translated(message: str) -> str:
     for pattern, sentence in _COMPILED:
         found = pattern.match(message.strip())
         if found:
-            return str(sentence) % found.groupdict()
+            values = found.groupdict()
+            if "name" in values:
+                values["name"] = _facet_name(values["name"])
+            return str(sentence) % values
     return message
 
 

@@ -321,3 +321,25 @@ def test_the_filters_jump_link_leads_to_the_filter_panel(web):
 def test_counts_of_one_are_singular_in_every_language(web, ui, one):
     body = text_of(body_of(web.get(f"/doc/{hit_id(web, 'Accueil à Lyon')}?ui={ui}")))
     assert f"PDF, {one})" in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "year=abc",
+        "per_page=abc",
+        "page=0",
+        "sort=loudest",
+        "type=novel",
+        "q=%22housing",
+        "q=(housing",
+        "q=" + "x" * 1001,
+    ],
+)
+def test_every_error_a_reader_can_cause_is_translated(web, params):
+    english = web.get(f"/api/search?ui=en&{params}")
+    german = web.get(f"/api/search?ui=de&{params}")
+    assert english.status_code == german.status_code == 400, params
+    assert german.get_json()["error"] != english.get_json()["error"], (
+        "no German sentence for: " + english.get_json()["error"]
+    )
