@@ -330,6 +330,8 @@ def test_counts_of_one_are_singular_in_every_language(web, ui, one):
         "per_page=abc",
         "page=0",
         "sort=loudest",
+        "lang=xx",
+        "country=Narnia",
         "type=novel",
         "q=%22housing",
         "q=(housing",
