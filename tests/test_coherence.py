@@ -156,6 +156,17 @@ def test_field_syntax_and_cli_options_take_the_same_names(corpus_index, client):
     )
 
 
+def test_a_city_the_collection_does_not_hold_is_never_a_silent_zero(corpus_index, client):
+    result = client.get("/api/search?city=K%C3%B6ln").get_json()
+    assert result["total"] == 0 and result["filters"] == {"city": ["Cologne"]}
+    (notice,) = result["notices"]
+    assert notice["country"] == "DE" and "Munich" in notice["nearest"]
+    page = client.get("/search?city=K%C3%B6ln&ui=en").get_data(as_text=True)
+    assert "No document in the collection is about Cologne." in page and "/search?city=Munich" in page
+    cli = run_cli("search", "--city", "Köln", "--index", corpus_index)
+    assert "No document in the collection is about Cologne" in cli.output and "Munich" in cli.output
+
+
 def test_an_unknown_filter_value_says_so_with_the_closest_known_values(corpus_index, client):
     response = client.get("/api/search?city=Barcelna")
     assert response.status_code == 400 and "Barcelona" in response.get_json()["error"]
