@@ -260,3 +260,10 @@ def test_views_never_change_the_cached_result(ix, client):
     client.get("/search?q=what+worked+in+Barcelona&ui=en")
     client.get("/search?q=what+worked+in+Barcelona&ui=en")
     assert repr(search(ix, request)) == snapshot
+
+
+@pytest.mark.parametrize("question", ["¿cómo abrir una cuenta bancaria?", "what worked in Barcelona?"])
+def test_a_question_mark_ends_a_question_it_is_no_wildcard(client, question):
+    result = client.get("/api/search", query_string={"q": question}).get_json()
+    assert result["understood"] is not None and result["documents"] > 0
+    assert client.get("/api/search", query_string={"q": "bancari?", "exact": "1"}).get_json()["documents"] > 0
