@@ -181,3 +181,13 @@ def shown(hit: dict, understood: dict | None = None) -> dict:
     # Snippets are escaped by indexer.query.snippets; only <mark> is markup.
     pages = [page | {"snippet": Markup(page["snippet"])} for page in hit.get("pages") or []]
     return hit | {"pages": pages, "about": _about(hit, understood)}
+
+
+def notices(result: dict, links: Links) -> list[dict]:
+    """The core's notices (a place filter the collection does not hold), with labels and links to its cities."""
+    shown = []
+    for notice in result.get("notices") or []:
+        label = country_name(notice["value"]) if notice["facet"] == "country" else notice["value"]
+        nearest = [{"label": city, "url": links.only("city", city)} for city in notice["nearest"]]
+        shown.append(notice | {"label": label, "country_label": country_name(notice["country"]), "nearest": nearest})
+    return shown

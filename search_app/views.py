@@ -121,6 +121,7 @@ def search_page():
         panels=decorate.facet_panels(result, links, expanded),
         bars=decorate.histogram(result, links),
         chips=chips,
+        notices=decorate.notices(result, links),
         alternatives=_alternatives(search_request, chips) if not result["total"] and chips else [],
         pager=decorate.pager(result["page"], result["per_page"], result["total"], links),
         sorts=[(name, SORT_LABELS[name]) for name in SORTS],

@@ -156,6 +156,17 @@ def test_field_syntax_and_cli_options_take_the_same_names(corpus_index, client):
     )
 
 
+def test_a_city_the_collection_does_not_hold_is_never_a_silent_zero(corpus_index, client):
+    result = client.get("/api/search?city=K%C3%B6ln").get_json()
+    assert result["total"] == 0 and result["filters"] == {"city": ["Cologne"]}
+    (notice,) = result["notices"]
+    assert notice["country"] == "DE" and "Munich" in notice["nearest"]
+    page = client.get("/search?city=K%C3%B6ln&ui=en").get_data(as_text=True)
+    assert "No document in the collection is about Cologne." in page and "/search?city=Munich" in page
+    cli = run_cli("search", "--city", "Köln", "--index", corpus_index)
+    assert "No document in the collection is about Cologne" in cli.output and "Munich" in cli.output
+
+
 def test_an_unknown_filter_value_says_so_with_the_closest_known_values(corpus_index, client):
     response = client.get("/api/search?city=Barcelna")
     assert response.status_code == 400 and "Barcelona" in response.get_json()["error"]
@@ -249,3 +260,10 @@ def test_views_never_change_the_cached_result(ix, client):
     client.get("/search?q=what+worked+in+Barcelona&ui=en")
     client.get("/search?q=what+worked+in+Barcelona&ui=en")
     assert repr(search(ix, request)) == snapshot
+
+
+@pytest.mark.parametrize("question", ["¿cómo abrir una cuenta bancaria?", "what worked in Barcelona?"])
+def test_a_question_mark_ends_a_question_it_is_no_wildcard(client, question):
+    result = client.get("/api/search", query_string={"q": question}).get_json()
+    assert result["understood"] is not None and result["documents"] > 0
+    assert client.get("/api/search", query_string={"q": "bancari?", "exact": "1"}).get_json()["documents"] > 0
