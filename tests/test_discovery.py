@@ -345,3 +345,10 @@ def test_every_error_a_reader_can_cause_is_translated(web, params):
     assert german.get_json()["error"] != english.get_json()["error"], (
         "no German sentence for: " + english.get_json()["error"]
     )
+
+
+def test_every_route_of_the_web_app_is_in_the_readme_route_table(web):
+    table = (REPO / "README.md").read_text(encoding="utf-8").split("| route | what it shows |")[1].split("\n\n")[0]
+    documented = {re.sub(r"<\w+>", "<id>", path) for path in re.findall(r"`(/[^`?]*)", table)}
+    routes = {re.sub(r"<(?:\w+:)?\w+>", "<id>", rule.rule) for rule in web.application.url_map.iter_rules()}
+    assert routes - {"/static/<id>"} == documented - {"/static/<id>"}
