@@ -113,8 +113,10 @@ def test_api_places_follows_every_filter(corpus):
     everywhere = {p["name"]: p["count"] for p in corpus.get("/api/places").get_json()["places"]}
     spain = corpus.get("/api/places?country=ES").get_json()
     in_spain = {p["name"]: p["count"] for p in spain["places"]}
-    assert "Barcelona" in in_spain and "London" in everywhere and "London" not in in_spain
-    assert {p["country"] for p in spain["places"]} == {"ES"}
+    assert "Barcelona" in in_spain and "London" in everywhere
+    # A report in Spain may also be about London (a report is about every city it discusses, issue 12), so
+    # the places of the Spanish documents are Spain's and those of the reports among them.
+    assert {"Barcelona", "Badalona"} <= set(in_spain) and in_spain["London"] < everywhere["London"]
     for name, count in in_spain.items():
         search = corpus.get(f"/api/search?country=ES&city={urllib.parse.quote(name)}").get_json()
         assert count == search["documents"], name
