@@ -62,7 +62,6 @@ def create_app(config: dict | None = None) -> Flask:
         return request.path.startswith("/api/")
 
     def error_page(message: str, status: int):
-        message = translated(message)
         if wants_json():
             return jsonify({"error": message}), status
         return render_template("error.html", message=message, status=status), status
@@ -71,11 +70,12 @@ def create_app(config: dict | None = None) -> Flask:
     def citymig_error(error: CitymigError):
         from indexer.errors import DocumentNotFound
 
+        message = translated(error)
         if isinstance(error, DocumentNotFound):
-            return error_page(str(error), 404)
+            return error_page(message, 404)
         if isinstance(error, IndexMissing):
-            return error_page(str(error), 503)
-        return error_page(str(error), 400 if isinstance(error, BadQuery) else 500)
+            return error_page(message, 503)
+        return error_page(message, 400 if isinstance(error, BadQuery) else 500)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -27,7 +27,7 @@ def index_exists(index_dir: Path) -> bool:
 def open_index(index_dir: Path):
     """Open an existing index for reading."""
     if not index_exists(index_dir):
-        raise IndexMissing(f"no citymig index in {index_dir}: run `citymig index` first")
+        raise IndexMissing("no citymig index in %(path)s: run `citymig index` first", path=index_dir)
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
