@@ -22,9 +22,11 @@ from indexer.enrich.years import FIRST_PAGES
 from indexer.errors import ExtractionError
 from indexer.ingest.discover import SourceFile, file_hash
 from indexer.ingest.language import LanguageVote, detect_language
+from indexer.ingest.ocr import NEEDS_TESSERACT, ScanRecord, with_ocr
 from indexer.ingest.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
 from indexer.ingest.pdf import PdfInfo, iter_pdf_pages
 from indexer.ingest.textfiles import EXTRACTORS
+from indexer.vocabulary import FORMATS
 
 
 @dataclass
@@ -45,6 +47,8 @@ class ExtractedDoc:
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
     facets: Facets | None = None
+    scan: ScanRecord = field(default_factory=ScanRecord)  # pages without a text layer and their OCR
+    lang_certain: bool = True  # False when no page was long enough to vote for a language
 
     @property
     def lang(self) -> str | None:
@@ -129,8 +133,10 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
     if suffix == ".pdf":
         info = PdfInfo(pages=0)
         try:
-            yield from iter_pdf_pages(source.path, info)
+            yield from with_ocr(iter_pdf_pages(source.path, info), source.path, doc.scan)
         finally:
+            if doc.scan.unavailable:
+                doc.warnings.append(f"{NEEDS_TESSERACT} (pages without text: {_page_list(doc.scan.textless)})")
             doc.title = info.title if info.title and not looks_like_file_name(info.title) else info.layout_title
             doc.author = info.author
             doc.date = info.created.date().isoformat() if info.created else None
@@ -141,11 +147,15 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
     extracted = EXTRACTORS[suffix](source.path)
     # "Post title | Site name": the site name is not the document's title.
     doc.title, doc.date = (extracted.title or "").split(" | ")[0].strip() or None, extracted.date
-    doc.date_source = "web page" if suffix in (".html", ".htm") else "post"
+    doc.date_source = "web page" if suffix in (".html", ".htm") else "post" if FORMATS[suffix].web else "document"
     if not extracted.text.strip():
         raise ExtractionError("no text")
     # Form feeds separate pages in plain text; other formats are one page.
     yield from enumerate(extracted.text.split("\f"), start=1)
+
+
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:20]) + (" …" if len(numbers) > 20 else "")
 
 
 def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, timeout: float):
@@ -188,7 +198,9 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
                     doc.pages += 1
             os.unlink(raw_path)
             raw_path = None
-            doc.langs = vote.languages(cover=cover_lang) or [detect_language(sample) or "en"]
+            voted = vote.languages(cover=cover_lang)
+            doc.lang_certain = bool(voted)
+            doc.langs = voted or [detect_language(sample) or "en"]
             doc.spool, clean_path = clean_path, None
             facts = DocumentFacts(
                 relpath=source.relpath,

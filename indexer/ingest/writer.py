@@ -27,9 +27,17 @@ from indexer.config import IndexConfig
 from indexer.enrich.chain import FACET_NAMES, Facets
 from indexer.enrich.metadata import Metadata, Overrides, read_metadata
 from indexer.errors import IndexBusy
-from indexer.ingest.discover import SourceFile, find_files
+from indexer.ingest.discover import SourceFile, discover
+from indexer.ingest.librarian import (
+    Copies,
+    append_history,
+    apply_changes,
+    clear_lock_holder,
+    health_fields,
+    write_lock_holder,
+)
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
-from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
+from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists, read_lock_holder
 from indexer.storage.schema import build_schema, content_field
 
 
@@ -49,6 +57,9 @@ class RunReport:
     metadata_errors: list[dict] = field(default_factory=list)  # rows of metadata.csv that could not be used
     warnings: list[dict] = field(default_factory=list)
     glued_pages_repaired: int = 0
+    skipped: list[dict] = field(default_factory=list)  # found but not read: unsupported formats, links out
+    duplicates: int = 0  # files that repeat an indexed document byte for byte (kept as its other paths)
+    roots: list[str] = field(default_factory=list)  # the folders indexed (the web app reindexes these)
 
     @property
     def seconds(self) -> float:
@@ -72,6 +83,7 @@ def _write_run_report(index_dir: Path, report: RunReport) -> None:
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, target)  # atomic: status never reads half a report
+    append_history(index_dir, report.to_dict())
 
 
 def indexed_files(searcher) -> dict[str, dict]:
@@ -128,11 +140,12 @@ def _doc_record(doc: ExtractedDoc, overrides: Overrides | None) -> dict:
         "date": doc.date,
         "extracted": {**extracted.to_dict(), "title": title},
     }
-    return record | facet_fields(extracted, overrides)
+    return record | facet_fields(extracted, overrides) | health_fields(doc)
 
 
 def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
     page_cities = doc.facets.page_cities if doc.facets else {}
+    ocr_pages = set(doc.scan.ocr)
     for page in doc.iter_pages():
         # A short page's own guess is noise; a page in another of the document's languages keeps it.
         lang = page["lang"] if page["lang"] in doc.langs and len(page["text"]) >= 200 else doc.lang
@@ -146,6 +159,7 @@ def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
             "lang": lang,
             "langs": ",".join(doc.langs),
             "page_city": ",".join(page_cities.get(page["page"], [])),
+            "ocr": page["page"] in ocr_pages,
         }
         if page["text"]:
             record[content_field(lang)] = page["text"]
@@ -215,6 +229,10 @@ def _read_all_metadata(roots: list[Path]) -> Metadata:
     return merged
 
 
+def _changed(known: dict | None, source: SourceFile) -> bool:
+    return not known or (known.get("size"), known.get("mtime")) != (source.size, source.mtime)
+
+
 def _stale_docs(existing: dict[str, dict], found: set[str], roots: list[Path]) -> list[dict]:
     """Indexed documents whose file is gone, or no longer found under a folder being indexed."""
     stale = []
@@ -231,41 +249,76 @@ def index_paths(
     rebuild: bool = False,
     on_file: Callable[[object], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    on_wait: Callable[[dict | None], None] | None = None,
+    holder: str = "citymig index",
 ) -> RunReport:
     """Index the files under ``paths`` incrementally; ``rebuild`` re-extracts everything.
 
-    ``on_plan(n)`` is told how many files need extraction; ``on_file(result)`` hears about each one.
+    ``on_plan(n)`` is told how many files need extraction; ``on_file(result)`` hears about each one;
+    ``on_wait(holder)`` is told, before waiting, who holds the lock (``holder`` is how this run says it).
     Raises IndexBusy when another run holds the index for longer than ``config.lock_timeout``.
     """
     index_dir = Path(config.index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK_FILE))
-    try:
-        lock.acquire(timeout=config.lock_timeout)
-    except Timeout as exc:
-        raise IndexBusy(
-            f"the index is being updated by another process ({index_dir}); "
-            f"waited {config.lock_timeout:g} s, try again when it has finished"
-        ) from exc
+    _acquire(lock, index_dir, config.lock_timeout, on_wait)
+    write_lock_holder(index_dir, holder)
     try:
         return _index_locked(paths, config, index_dir, rebuild, on_file, on_plan)
     finally:
+        clear_lock_holder(index_dir)
         lock.release()
+
+
+def describe_holder(holder: dict | None) -> str:
+    """Who holds the lock, in words: ``citymig index (process 123 on host, since 09:12:03)``."""
+    if not holder:
+        return "another process"
+    since = time.strftime("%H:%M:%S", time.localtime(holder.get("since") or 0))
+    return f"{holder.get('what', 'another run')} (process {holder.get('pid')} on {holder.get('host')}, since {since})"
+
+
+def _acquire(lock: FileLock, index_dir: Path, timeout: float, on_wait) -> None:
+    """Take the lock, telling ``on_wait`` whom we wait for when another run holds it."""
+    try:
+        lock.acquire(timeout=0)
+        return
+    except Timeout:
+        holder = read_lock_holder(index_dir)
+    if on_wait:
+        on_wait(holder)
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise IndexBusy(
+            f"the index is being updated by {describe_holder(holder)} ({index_dir}); "
+            f"waited {timeout:g} s, try again when it has finished"
+        ) from exc
 
 
 def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunReport:
     report = RunReport()
     roots = [Path(p).absolute() for p in paths]
+    report.roots = [str(root) for root in roots]
     for leftover in index_dir.glob(".spool-*"):  # from a killed run: we hold the lock, nobody uses it
         shutil.rmtree(leftover, ignore_errors=True)
     ix = _open_or_create(index_dir)
     with ix.searcher() as searcher:
         existing = indexed_files(searcher)
-    sources = list(find_files(roots))
+    found = discover(roots)
+    sources = found.files
+    report.skipped = [skipped.to_dict() for skipped in found.skipped]
     metadata = _read_all_metadata(roots)
     report.metadata_errors = metadata.errors
     tasks, retag = [], []
+    present = {str(s.path) for s in sources}
+    changing = {str(s.path) for s in sources if _changed(existing.get(str(s.path)), s)}
+    copies = Copies.from_index(existing, changing, present)
     for source in sources:
+        if not rebuild and copies.known_copy(source):
+            report.unchanged += 1
+            report.duplicates += 1
+            continue
         known = existing.get(str(source.path))
         if known and not rebuild and known.get("size") == source.size and known.get("mtime") == source.mtime:
             report.unchanged += 1
@@ -273,7 +326,8 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                 retag.append(known)
         else:
             tasks.append((source, None if rebuild or not known else known.get("sha256")))
-    stale = _stale_docs(existing, {str(s.path) for s in sources}, roots)
+    stale = _stale_docs(existing, present, roots)
+    stale = [fields for fields in stale if not copies.survivor(fields)]  # a copy takes the document's place
     if on_plan:
         on_plan(len(tasks))
 
@@ -289,8 +343,16 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             _rewrite_doc_record(writer, fields, metadata.rows.get(fields["path"]))
             report.metadata_updated += 1
             changed += 1
+        written: set[str] = set()
         for result in _run_tasks(tasks, config, spool_dir):
-            if isinstance(result, ExtractedDoc):
+            if isinstance(result, ExtractedDoc) and copies.original_of(result) is not None:
+                result.discard()
+                report.duplicates += 1
+                if str(result.source.path) in existing:  # it was a document of its own: now a copy
+                    writer.delete_by_term("doc_id", existing[str(result.source.path)]["doc_id"])
+                    changed += 1
+            elif isinstance(result, ExtractedDoc):
+                written.add(result.source.doc_id)
                 replace = str(result.source.path) in existing
                 try:
                     _write_doc(writer, result, replace, metadata.rows.get(str(result.source.path)))
@@ -312,7 +374,12 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                 report.unchanged += 1
                 changed += 1
             elif isinstance(result, Failed):
-                report.failed.append({"path": str(result.source.path), "reason": result.reason})
+                indexed = existing.get(str(result.source.path))
+                if indexed:  # damaged after indexing: the last good text stays searchable, flagged
+                    copies.mark_unreadable(indexed, result)
+                report.failed.append(
+                    {"path": str(result.source.path), "reason": result.reason, "indexed": bool(indexed)}
+                )
             if on_file:
                 on_file(result)
             if changed >= config.commit_every:
@@ -327,6 +394,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
         raise
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
+    apply_changes(ix, copies.changes(existing, written))
     report.finished = time.time()
     _write_run_report(index_dir, report)
     return report
