@@ -55,6 +55,7 @@ class Copies:
     found_copies: dict[str, list[dict]] = field(default_factory=dict)  # doc_id → copies present in this run
     unreadable: dict[str, dict] = field(default_factory=dict)  # doc_id → {"since", "reason"}
     promoted: dict[str, dict] = field(default_factory=dict)  # doc_id → the copy that now holds it
+    recovered: set[str] = field(default_factory=set)  # doc_ids whose file reads again, unchanged
 
     @classmethod
     def from_index(cls, existing: dict[str, dict], changing: set[str], present: set[str]) -> Copies:
@@ -92,6 +93,11 @@ class Copies:
         before = fields.get("unreadable") or {}
         self.unreadable[fields["doc_id"]] = {"since": before.get("since") or int(time.time()), "reason": failed.reason}
 
+    def mark_readable(self, fields: dict) -> None:
+        """The file of an indexed document reads again with the bytes indexed: its flag goes."""
+        if fields.get("unreadable"):
+            self.recovered.add(fields["doc_id"])
+
     def survivor(self, fields: dict) -> dict | None:
         """For a document whose own path is gone: the copy that takes its place, or None."""
         remaining = self.found_copies.get(fields["doc_id"]) or []
@@ -103,7 +109,7 @@ class Copies:
     def changes(self, existing: dict[str, dict], written: set[str]) -> dict[str, dict]:
         """Field changes per doc_id that the run must write into document records after its commit."""
         stored_by_id = {fields["doc_id"]: fields for fields in existing.values()}
-        ids = set(self.found_copies) | set(self.unreadable) | set(self.promoted)
+        ids = set(self.found_copies) | set(self.unreadable) | set(self.promoted) | self.recovered
         ids |= {doc_id for doc_id, fields in stored_by_id.items() if fields.get("duplicates")}
         changes: dict[str, dict] = {}
         for doc_id in ids:
@@ -120,6 +126,8 @@ class Copies:
                 update["duplicates"] = copies
             if doc_id in self.unreadable:
                 update["unreadable"] = self.unreadable[doc_id]
+            elif doc_id in self.recovered:
+                update["unreadable"] = None
             if update:
                 changes[doc_id] = update
         return changes

@@ -22,8 +22,8 @@ from indexer.enrich.years import FIRST_PAGES
 from indexer.errors import ExtractionError
 from indexer.ingest.discover import SourceFile, file_hash
 from indexer.ingest.language import LanguageVote, detect_language
-from indexer.ingest.ocr import NEEDS_TESSERACT, ScanRecord, with_ocr
 from indexer.ingest.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
+from indexer.ingest.ocr import NEEDS_TESSERACT, ScanRecord, with_ocr
 from indexer.ingest.pdf import PdfInfo, iter_pdf_pages
 from indexer.ingest.textfiles import EXTRACTORS
 from indexer.vocabulary import FORMATS

@@ -368,6 +368,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             elif isinstance(result, Unchanged):
                 # Same bytes, new mtime: remember the new mtime so the next run skips hashing it.
                 stored = existing[str(result.source.path)]
+                copies.mark_readable(stored)
                 overrides = metadata.rows.get(str(result.source.path))
                 report.metadata_updated += _overrides_changed(stored, overrides)
                 _rewrite_doc_record(writer, stored, overrides, result.source)
