@@ -178,3 +178,29 @@ def append_history(index_dir: Path, report: dict) -> None:
     tmp = target.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(tmp, target)
+
+
+def check_file(path: Path, timeout: float = 60.0) -> str | None:
+    """Why ``path`` could not be indexed (the extractor's reason), or None when it reads: for uploads.
+
+    The file is extracted in a worker process, so the per-file timeout holds and a file that
+    crashes the extractor cannot take the caller down.
+    """
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from indexer.ingest.pipeline import process_file
+
+    st = path.stat()
+    source = SourceFile(path=path, root=path.parent, size=st.st_size, mtime=st.st_mtime)
+    with tempfile.TemporaryDirectory(prefix="citymig-check-") as spool, ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            result = pool.submit(process_file, source, None, spool, timeout).result()
+        except BrokenProcessPool:
+            return "the extraction process crashed on this file"
+    if isinstance(result, Failed):
+        return result.reason
+    if isinstance(result, ExtractedDoc):
+        result.discard()
+    return None

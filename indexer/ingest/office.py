@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from indexer.errors import ExtractionError
-from indexer.ingest.textfiles import TextFile
+from indexer.ingest.extracted import TextFile
 
 PAGE_BREAK = "\f"  # the pipeline splits a text into pages at form feeds
 

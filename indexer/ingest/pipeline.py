@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,7 +112,9 @@ class FileTimeout(Exception):
 @contextmanager
 def time_limit(seconds: float):
     """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible)."""
-    if not seconds or seconds <= 0:
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        # Signals reach only the main thread: a run started by the web app's admin thread (with
+        # one file to extract) goes without the per-file limit; its worker processes keep it.
         yield
         return
 
