@@ -31,7 +31,7 @@ from search_app.links import PARAM, Links, state_of
 
 bp = Blueprint("search", __name__)
 
-FACET_ORDER = ("theme", "doc_type", "lang", "country", "city")
+FACET_ORDER = ("theme", "doc_type", "lang", "country", "city")  # the sidebar's order (year is the histogram)
 FACET_LIMIT = 8  # values shown before "show all"
 MAX_UI_PER_PAGE = 100
 
@@ -147,8 +147,8 @@ def _alternatives(search_request: SearchRequest, chips: list[dict]) -> list[dict
             relaxed.filters[name] = [v for v in relaxed.filters.get(name, []) if v != chip["value"]]
             if name == "lang":
                 relaxed.lang = None
-        total = search(live().get(), relaxed)["total"]
-        alternatives.append(chip | {"total": total})
+        found = search(live().get(), relaxed)
+        alternatives.append(chip | {"total": found["total"], "documents": found["documents"]})
     return alternatives
 
 
@@ -208,18 +208,16 @@ def _understanding(result: dict, links: Links) -> dict | None:
     return {"correction": correction, "places": places, "themes": themes}
 
 
-def _mark_query_places(hits: list[dict], understood: dict | None) -> None:
-    """Label the hits about a place the question names ("about Barcelona"), which is why they come first."""
-    if not understood:
-        return
+def _about(hit: dict, understood: dict | None) -> str:
+    """The places of the question a hit is about ("Barcelona"), which is why it comes first."""
+    if not understood or not hit.get("about_query_place"):
+        return ""
     cities = {p["name"] for p in understood["places"] if p["kind"] == "city" and p["in_collection"]}
     countries = {p["name"] for p in understood["places"] if p["kind"] == "country"}
     countries |= {p["country"] for p in understood["places"] if p["kind"] == "city" and not p["in_collection"]}
-    for hit in hits:
-        if hit.get("about_query_place"):
-            about = [city for city in hit["city"] if city in cities]
-            about += [country_name(code) for code in hit["country"] if code in countries and not about]
-            hit["about"] = ", ".join(about)
+    about = [city for city in hit["city"] if city in cities]
+    about += [country_name(code) for code in hit["country"] if code in countries and not about]
+    return ", ".join(about)
 
 
 def _pager(page: int, per_page: int, total: int, links: Links) -> dict:
@@ -239,10 +237,12 @@ def _pager(page: int, per_page: int, total: int, links: Links) -> dict:
     }
 
 
-def _mark_snippets(hits: list[dict]) -> None:
-    for hit in hits:
-        for page in hit.get("pages") or []:
-            page["snippet"] = Markup(page["snippet"])  # escaped by indexer.search; only <mark> is markup
+def _shown(hit: dict, understood: dict | None = None) -> dict:
+    """A copy of a hit as a page shows it: snippets as markup, the places it is about. The core's result
+    is shared by every request for the same search (it is cached), so views decorate copies."""
+    # Snippets are escaped by indexer.query.snippets; only <mark> is markup.
+    pages = [page | {"snippet": Markup(page["snippet"])} for page in hit.get("pages") or []]
+    return hit | {"pages": pages, "about": _about(hit, understood)}
 
 
 @bp.route("/")
@@ -274,8 +274,7 @@ def search_page():
     state = state_of(search_request, _ui_param(), current_app.config["PER_PAGE"])
     links = Links(state)
     chips = _chips(result, links)
-    _mark_snippets(result["hits"])
-    _mark_query_places(result["hits"], result["understood"])
+    result = result | {"hits": [_shown(hit, result["understood"]) for hit in result["hits"]]}
     expanded = set(request.args.getlist("more"))
     return _html(
         "search.html",
@@ -350,9 +349,8 @@ def export_ris():
 def document(doc_id: str):
     """A document's metadata (each value linked to its search), its pages matching q, similar practices elsewhere."""
     q = request.args.get("q", "")
-    doc = get_document(live().get(), doc_id, q, ui_lang=ui_language())
-    _mark_snippets([doc])
-    _mark_snippets(doc["similar"])
+    doc = get_document(live().get(), doc_id, q, ui_lang=ui_language(), understand=request.args.get("exact") != "1")
+    doc = _shown(doc) | {"similar": [_shown(hit) for hit in doc["similar"]]}
     links = Links(state_of(SearchRequest(q=q), _ui_param()))
     facets = [
         (name, FACET_LABELS[name], [(value, facet_value_label(name, value)) for value in values])
@@ -372,7 +370,10 @@ def document(doc_id: str):
 @bp.route("/api/doc/<doc_id>")
 def api_document(doc_id: str):
     """JSON twin of /doc/<id>."""
-    return jsonify(get_document(live().get(), doc_id, request.args.get("q", ""), ui_lang=ui_language()))
+    understood = request.args.get("exact") != "1"
+    return jsonify(
+        get_document(live().get(), doc_id, request.args.get("q", ""), ui_lang=ui_language(), understand=understood)
+    )
 
 
 @bp.route("/doc/<doc_id>/file")

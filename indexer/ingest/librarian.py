@@ -133,8 +133,11 @@ class Copies:
         return changes
 
 
-def apply_changes(ix, changes: dict[str, dict]) -> None:
-    """Rewrite the document records named in ``changes`` (their pages stay as they are), in one commit."""
+def apply_changes(ix, changes: dict[str, dict], stored_content) -> None:
+    """Rewrite the document records named in ``changes`` (their pages stay as they are), in one commit.
+
+    ``stored_content(searcher, doc_id)`` gives back a record's searchable text, which is not stored.
+    """
     if not changes:
         return
     writer = ix.writer()
@@ -144,7 +147,8 @@ def apply_changes(ix, changes: dict[str, dict]) -> None:
             for doc_id, update in changes.items():
                 stored = searcher.document(id=doc_id, kind="doc")
                 if stored:
-                    writer.update_document(**{k: v for k, v in stored.items() if k in names} | update)
+                    record = {k: v for k, v in stored.items() if k in names} | update
+                    writer.update_document(**record | stored_content(searcher, doc_id))
         writer.commit()
     except BaseException:
         writer.cancel()
