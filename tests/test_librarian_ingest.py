@@ -78,6 +78,7 @@ def test_a_byte_identical_copy_is_one_document_and_removing_a_path_keeps_it(tmp_
 
     hits = _hits(index_dir, "newcomers")
     assert len(hits) == 1, "one document, however many paths"
+    assert hits[0]["relpath"] == "report.pdf", "a file before a link, the shallower path first, whatever the order"
     doc_id = hits[0]["id"]
     copies = {Path(e["path"]).name for e in _group(_status(index_dir), "skipped") if e["kind"] == "duplicate"}
     assert copies == {"report-copy.pdf", "alias.pdf"}
@@ -87,10 +88,13 @@ def test_a_byte_identical_copy_is_one_document_and_removing_a_path_keeps_it(tmp_
 
     (root / "copies" / "alias.pdf").unlink()
     original.unlink()
-    assert _index(root, index_dir).exit_code == 0
+    (root / "copies" / "late.pdf").write_bytes((root / "copies" / "report-copy.pdf").read_bytes())  # one more
+    assert _index(root, index_dir, "--jobs", "2").exit_code == 0
     hits = _hits(index_dir, "newcomers")
     assert [hit["id"] for hit in hits] == [doc_id], "the copy keeps the document and its id"
     assert hits[0]["relpath"] == "copies/report-copy.pdf"
+    copies = [e["relpath"] for e in _group(_status(index_dir), "skipped") if e["kind"] == "duplicate"]
+    assert copies == ["copies/late.pdf"]
 
 
 def test_a_file_damaged_after_indexing_keeps_its_last_text_and_is_flagged(tmp_path):

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.ingest.discover import SourceFile
+from indexer.ingest.discover import SourceFile, file_hash
 from indexer.ingest.pipeline import ExtractedDoc, Failed
 from indexer.storage.index import LOCK_HOLDER, RUN_HISTORY
 
@@ -79,8 +79,41 @@ class Copies:
         self.found_copies.setdefault(fields["doc_id"], []).append(copy_entry(source))
         return True
 
+    def sort_out(self, tasks: list[tuple], existing: dict[str, dict]) -> tuple[list[tuple], list[str]]:
+        """Hash the files about to be extracted and keep back those that repeat a document or one another.
+
+        Among files of one run with the same bytes, a real file before a link, a shallower path
+        before a deeper one, then the first in alphabetical order holds the document (whatever
+        order the workers finish in). Returns the tasks left, in their order, and the ids of
+        documents whose file now repeats another document (to be deleted: they live on as copies).
+        """
+        groups: dict[str, list[tuple]] = {}
+        unhashed = []
+        for task in tasks:
+            try:
+                groups.setdefault(file_hash(task[0].path), []).append(task)
+            except OSError:
+                unhashed.append(task)  # reading fails again in the worker, which reports why
+        kept, retired = {id(task) for task in unhashed}, []
+        for digest, group in groups.items():
+            group.sort(key=lambda task: _holder_order(task[0]))
+            original = self.by_hash.get(digest)
+            if original is None:
+                kept.add(id(group[0]))
+                original = {"path": str(group[0][0].path), "doc_id": group[0][0].doc_id}
+                self.by_hash[digest] = original
+                group = group[1:]
+            for source, _ in group:
+                self.found_copies.setdefault(original["doc_id"], []).append(copy_entry(source))
+                if str(source.path) in existing:
+                    retired.append(existing[str(source.path)]["doc_id"])
+        return [task for task in tasks if id(task) in kept], retired
+
     def original_of(self, doc: ExtractedDoc) -> dict | None:
-        """The document ``doc`` repeats byte for byte (recording it as a copy), or None when it is new."""
+        """The document ``doc`` repeats byte for byte (recording it as a copy), or None when it is new.
+
+        ``sort_out`` has kept copies back already; this catches a file changed between hashing and extraction.
+        """
         original = self.by_hash.get(doc.sha256)
         if original is None or original["path"] == str(doc.source.path):
             self.by_hash[doc.sha256] = {"path": str(doc.source.path), "doc_id": doc.source.doc_id}
@@ -104,6 +137,8 @@ class Copies:
         if not remaining:
             return None
         self.promoted[fields["doc_id"]] = remaining[0]
+        if fields.get("sha256"):  # new files with these bytes are copies of the document, not new ones
+            self.by_hash.setdefault(fields["sha256"], {"path": remaining[0]["path"], "doc_id": fields["doc_id"]})
         return remaining[0]
 
     def changes(self, existing: dict[str, dict], written: set[str]) -> dict[str, dict]:
@@ -131,6 +166,10 @@ class Copies:
             if update:
                 changes[doc_id] = update
         return changes
+
+
+def _holder_order(source: SourceFile) -> tuple:
+    return (source.path.is_symlink(), len(source.path.parts), str(source.path))
 
 
 def apply_changes(ix, changes: dict[str, dict], stored_content) -> None:

@@ -370,6 +370,8 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             tasks.append((source, None if rebuild or not known else known.get("sha256")))
     stale = _stale_docs(existing, present, roots)
     stale = [fields for fields in stale if not copies.survivor(fields)]  # a copy takes the document's place
+    tasks, retired = copies.sort_out(tasks, existing)
+    report.duplicates = sum(len(found) for found in copies.found_copies.values())
     if on_plan:
         on_plan(len(tasks))
 
@@ -380,6 +382,9 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
         for fields in stale:
             writer.delete_by_term("doc_id", fields["doc_id"])
             report.removed += 1
+            changed += 1
+        for doc_id in retired:  # its file now repeats another document: it lives on as that one's copy
+            writer.delete_by_term("doc_id", doc_id)
             changed += 1
         for fields in retag:
             _rewrite_doc_record(writer, fields, metadata.rows.get(fields["path"]))
