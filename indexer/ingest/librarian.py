@@ -98,11 +98,13 @@ class Copies:
         for digest, group in groups.items():
             group.sort(key=lambda task: _holder_order(task[0]))
             original = self.by_hash.get(digest)
-            if original is None:
-                kept.add(id(group[0]))
-                original = {"path": str(group[0][0].path), "doc_id": group[0][0].doc_id}
+            holder = next((task for task in group if original and str(task[0].path) == original["path"]), None)
+            if original is None or holder is not None:  # a new document, or its holder re-extracted (--rebuild)
+                holder = holder or group[0]
+                kept.add(id(holder))
+                original = original or {"path": str(holder[0].path), "doc_id": holder[0].doc_id}
                 self.by_hash[digest] = original
-                group = group[1:]
+                group = [task for task in group if task is not holder]
             for source, _ in group:
                 self.found_copies.setdefault(original["doc_id"], []).append(copy_entry(source))
                 if str(source.path) in existing:

@@ -105,8 +105,12 @@ class Failed:
     reason: str
 
 
-class FileTimeout(Exception):
-    """Raised inside a worker when a file takes longer than the per-file timeout."""
+class FileTimeout(BaseException):
+    """Raised inside a worker when a file takes longer than the per-file timeout.
+
+    A BaseException, like KeyboardInterrupt: pypdf's parser catches ``Exception`` in places and
+    logs it as a damaged object, which swallowed the timeout and let the file run on.
+    """
 
 
 @contextmanager
