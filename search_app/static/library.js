@@ -5,9 +5,9 @@
   if (!box || !window.EventSource) return;
   function show(progress) {
     var line = document.createElement("p");
-    var text = progress.state + ": " + progress.done + " / " + progress.total + " files";
+    var text = progress.state + ": " + progress.done + " / " + progress.total + " " + box.getAttribute("data-files");
     if (progress.current) text += ", " + progress.current;
-    text += "; failures so far: " + progress.failures.length;
+    text += "; " + box.getAttribute("data-failures") + ": " + progress.failures.length;
     line.textContent = text;
     box.replaceChildren(line);
     if (progress.message) {
