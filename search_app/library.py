@@ -138,7 +138,12 @@ def library():
     folders = upload_folders() if admin.logged_in() else []
     json_url = url_for("library.api_library", **({"sort": data["sort"]} if data["sort"] != "folder" else {}))
     body = render_template(
-        "library.html", data=data, folders=folders, groups=GROUPS, json_url=json_url, csrf_token=admin.csrf_token()
+        "library.html",
+        data=data,
+        folders=folders,
+        groups=GROUPS,
+        json_url=json_url,
+        csrf_token=admin.csrf_token() if admin.logged_in() else None,  # readers get no session cookie
     )
     response = current_app.make_response(body)
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
@@ -156,7 +161,7 @@ def api_library():
 def login():
     """The login form, and logging in with the admin password (rate-limited per client)."""
     if not admin.configured():
-        return render_template("login.html", disabled=admin.DISABLED, csrf_token=admin.csrf_token()), 403
+        return render_template("login.html", disabled=admin.DISABLED), 403
     error, status = None, 200
     if request.method == "POST":
         key = admin.client_key()

@@ -92,6 +92,7 @@ def test_library_page_shows_each_group_with_links(reader):
     assert "reports/broken.pdf" in page and "link to a file outside the collection" in page
     assert re.search(r'href="/doc/[0-9a-f]{16}">Document', page) and "/library/explain/" in page
     assert "Admin actions are disabled" in page
+    assert "Set-Cookie" not in reader.get("/library").headers, "reading the desk opens no session"
     assert SECRET not in page
 
 
