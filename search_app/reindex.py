@@ -16,9 +16,9 @@ from pathlib import Path
 
 from indexer.config import IndexConfig
 from indexer.errors import CitymigError
-from indexer.ingest.librarian import check_file
+from indexer.ingest.librarian import check_file, describe_holder
 from indexer.ingest.pipeline import Failed
-from indexer.ingest.writer import describe_holder, index_paths
+from indexer.ingest.writer import index_paths
 
 HOLDER = "the web app's reindex"
 

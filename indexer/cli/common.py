@@ -68,7 +68,7 @@ class Progress:
 
     def wait(self, holder: dict | None) -> None:
         """Say, before waiting for the index lock, who holds it."""
-        from indexer.ingest.writer import describe_holder
+        from indexer.ingest.librarian import describe_holder
 
         click.echo(f"waiting for {describe_holder(holder)} to finish updating the index…", err=True)
 

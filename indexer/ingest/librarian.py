@@ -18,9 +18,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from indexer.errors import IndexBusy
 from indexer.ingest.discover import SourceFile, file_hash
 from indexer.ingest.pipeline import ExtractedDoc, Failed
-from indexer.storage.index import LOCK_HOLDER, RUN_HISTORY
+from indexer.storage.index import LOCK_HOLDER, RUN_HISTORY, read_lock_holder
 
 HISTORY_KEPT = 20  # runs listed on /library
 
@@ -249,3 +252,29 @@ def check_file(path: Path, timeout: float = 60.0) -> str | None:
     if isinstance(result, ExtractedDoc):
         result.discard()
     return None
+
+
+def describe_holder(holder: dict | None) -> str:
+    """Who holds the lock, in words: ``citymig index (process 123 on host, since 09:12:03)``."""
+    if not holder:
+        return "another process"
+    since = time.strftime("%H:%M:%S", time.localtime(holder.get("since") or 0))
+    return f"{holder.get('what', 'another run')} (process {holder.get('pid')} on {holder.get('host')}, since {since})"
+
+
+def acquire_lock(lock: FileLock, index_dir: Path, timeout: float, on_wait) -> None:
+    """Take the index lock, telling ``on_wait`` whom we wait for when another run holds it; IndexBusy after that."""
+    try:
+        lock.acquire(timeout=0)
+        return
+    except Timeout:
+        holder = read_lock_holder(index_dir)
+    if on_wait:
+        on_wait(holder)
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout as exc:
+        raise IndexBusy(
+            f"the index is being updated by {describe_holder(holder)} ({index_dir}); "
+            f"waited {timeout:g} s, try again when it has finished"
+        ) from exc

@@ -20,16 +20,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from whoosh import index as whoosh_index
 
 from indexer.config import IndexConfig
 from indexer.enrich.chain import FACET_NAMES, Facets
 from indexer.enrich.metadata import Metadata, Overrides, read_metadata
-from indexer.errors import IndexBusy
 from indexer.ingest.discover import SourceFile, discover
 from indexer.ingest.librarian import (
     Copies,
+    acquire_lock,
     append_history,
     apply_changes,
     clear_lock_holder,
@@ -37,7 +37,7 @@ from indexer.ingest.librarian import (
     write_lock_holder,
 )
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
-from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists, read_lock_holder
+from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
 from indexer.storage.records import split_values
 from indexer.storage.schema import build_schema, content_field
 from indexer.text import join_pages
@@ -303,39 +303,13 @@ def index_paths(
     index_dir = Path(config.index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK_FILE))
-    _acquire(lock, index_dir, config.lock_timeout, on_wait)
+    acquire_lock(lock, index_dir, config.lock_timeout, on_wait)
     write_lock_holder(index_dir, holder)
     try:
         return _index_locked(paths, config, index_dir, rebuild, on_file, on_plan)
     finally:
         clear_lock_holder(index_dir)
         lock.release()
-
-
-def describe_holder(holder: dict | None) -> str:
-    """Who holds the lock, in words: ``citymig index (process 123 on host, since 09:12:03)``."""
-    if not holder:
-        return "another process"
-    since = time.strftime("%H:%M:%S", time.localtime(holder.get("since") or 0))
-    return f"{holder.get('what', 'another run')} (process {holder.get('pid')} on {holder.get('host')}, since {since})"
-
-
-def _acquire(lock: FileLock, index_dir: Path, timeout: float, on_wait) -> None:
-    """Take the lock, telling ``on_wait`` whom we wait for when another run holds it."""
-    try:
-        lock.acquire(timeout=0)
-        return
-    except Timeout:
-        holder = read_lock_holder(index_dir)
-    if on_wait:
-        on_wait(holder)
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout as exc:
-        raise IndexBusy(
-            f"the index is being updated by {describe_holder(holder)} ({index_dir}); "
-            f"waited {timeout:g} s, try again when it has finished"
-        ) from exc
 
 
 def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunReport:
