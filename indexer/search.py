@@ -21,6 +21,7 @@ from whoosh.query import Or, Term
 from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
 from indexer.query.builder import BuiltQuery, build, documents_query
+from indexer.query.expand import collection_places
 from indexer.query.facets import count_facets
 from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key, translated_only
 from indexer.query.request import SearchRequest, closest, field_filters, parse_year, request_from_params, validate
@@ -63,20 +64,31 @@ def _doc_numbers(searcher) -> dict[str, int]:
     return {doc_ids[n]: n for n in searcher.docs_for_query(Term("kind", "doc"))}
 
 
-def _check_places(ix, searcher, request: SearchRequest) -> None:
-    """A city filter the collection does not hold and the gazetteer does not know is a typo: say so."""
-    cities = request.active_filters().get("city", [])
-    if not cities:
-        return
-    held = per_generation(ix, searcher, "city values", lambda: sorted(_lexicon(searcher, "city")))
+def _place_notices(ix, searcher, request: SearchRequest) -> list[dict]:
+    """Say why a place filter finds nothing: a city the collection does not hold (with its cities of the
+    same country); raise BadQuery for a city no gazetteer knows either (a typo: with the closest held ones)."""
+    filters = request.active_filters()
+    if not filters.get("city") and not filters.get("country"):
+        return []
+    places = per_generation(ix, searcher, "places", lambda: collection_places(searcher, Gazetteer.load()))
+    cities, countries = places
     gazetteer = Gazetteer.load()
-    for city in cities:
-        if city not in held and not gazetteer.lookup_city(city):
-            raise BadQuery(f"unknown city {city!r}: the collection's closest cities are {closest(city, held)}")
-
-
-def _lexicon(searcher, field: str) -> list[str]:
-    return [raw.decode("utf-8") if isinstance(raw, bytes) else raw for raw in searcher.lexicon(field)]
+    notices = []
+    for city in filters.get("city", []):
+        if city in cities:
+            continue
+        known = gazetteer.lookup_city(city)
+        if not known:
+            raise BadQuery(
+                f"unknown city {city!r}: the collection's closest cities are {closest(city, sorted(cities))}"
+            )
+        country = known[0].country
+        nearest = sorted(name for name, code in cities.items() if code == country)
+        notices.append({"facet": "city", "value": city, "country": country, "nearest": nearest})
+    for code in filters.get("country", []):
+        if code not in countries:
+            notices.append({"facet": "country", "value": code, "country": code, "nearest": []})
+    return notices
 
 
 def _page_numbers(searcher) -> dict[str, list[int]]:
@@ -147,7 +159,7 @@ def _search(ix, request: SearchRequest) -> dict:
         numbers = per_generation(ix, searcher, "doc_numbers", lambda: _doc_numbers(searcher))
         facts = per_generation(ix, searcher, "doc facts", lambda: doc_facts(searcher))
         groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
-        _check_places(ix, searcher, request)
+        notices = _place_notices(ix, searcher, request)
         built = build(ix, searcher, text, request.understand)
         kept = set(searcher.docs_for_query(documents_query(request)))
         doc_ids = searcher.reader().column_reader("doc_id")
@@ -191,4 +203,5 @@ def _search(ix, request: SearchRequest) -> dict:
             "understood": understood.to_dict() if understood else None,
             "did_you_mean": (understood.corrected_query() if understood else None)
             or (did_you_mean(searcher, text) if text and not understood else None),
+            "notices": notices,
         }

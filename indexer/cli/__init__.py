@@ -143,6 +143,9 @@ def _print_result(result: dict) -> None:
     first = (result["page"] - 1) * result["per_page"]
     described = f"match {result['query']!r}" if result["query"] else "in the collection"
     click.echo(f"{counted(result['total'], result['documents'])} {described}")
+    for notice in result["notices"]:
+        nearest = f"; its cities in {notice['country']}: {', '.join(notice['nearest'])}" if notice["nearest"] else ""
+        click.echo(f"No document in the collection is about {notice['value']}{nearest}")
     for rank, hit in enumerate(result["hits"], start=first + 1):
         score = f"  score {hit['score']:.2f}" if hit["score"] is not None else ""
         facets = " · ".join(

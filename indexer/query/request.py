@@ -107,8 +107,9 @@ def canonical_value(name: str, value: str, gazetteer: Gazetteer | None = None) -
     if name in _ALIASES:
         found = _ALIASES[name].get(fold(value))
         if found is None:
-            label = facet.label().lower()
-            raise BadQuery(f"unknown {label} {value!r}: did you mean {closest(value, list(_ALIASES[name]))}?")
+            near = difflib.get_close_matches(fold(value), list(_ALIASES[name]), n=6, cutoff=0.5)
+            meant = list(dict.fromkeys(_ALIASES[name][key] for key in near)) or list(facet.values or ())
+            raise BadQuery(f"unknown {facet.label().lower()} {value!r}: did you mean {', '.join(meant[:3])}?")
         return found
     gazetteer = gazetteer or Gazetteer.load()
     if name == "country":
