@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from indexer.ingest import ocr
 from indexer.ingest.librarian import clear_lock_holder, write_lock_holder
@@ -214,3 +216,26 @@ def test_a_second_run_says_whom_it_waits_for(tmp_path):
     assert result.returncode == 3
     assert f"waiting for the web app's reindex (process {os.getpid()}" in result.stderr
     assert "the index is being updated by the web app's reindex" in result.stderr
+
+
+def test_a_blank_page_is_not_a_scan(tmp_path):
+    root = tmp_path / "collection"
+    root.mkdir()
+    c = canvas.Canvas(str(root / "with-blank.pdf"), pagesize=A4, invariant=1)
+    c.setFont("Times-Roman", 11)
+    for y, line in zip(range(780, 0, -14), wrap(PROSE["en"] * 2), strict=False):
+        c.drawString(72, y, line)
+    c.showPage()
+    c.showPage()  # an intentionally blank page
+    c.save()
+    c = canvas.Canvas(str(root / "all-blank.pdf"), pagesize=A4, invariant=1)
+    c.showPage()
+    c.save()
+    index_dir = tmp_path / "index"
+    assert _index(root, index_dir).exit_code == 1
+    status = _status(index_dir)
+    assert _group(status, "scans") == []
+    assert [(Path(f["path"]).name, f["reason"]) for f in _group(status, "failed")] == [
+        ("all-blank.pdf", "no text: every page is blank")
+    ]
+    assert _hits(index_dir, "newcomers")[0]["pages_total"] == 2

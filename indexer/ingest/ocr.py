@@ -6,7 +6,9 @@ pages with text tell it, otherwise with all four languages' data at once. Measur
 rendered A4 page (see the README): PDFium renders in 0.19 s where poppler's pdftoppm
 takes 0.68 s, and Tesseract reads the page in about 1.4 s at 300 dpi.
 
-Without Tesseract the pages stay empty and the caller reports ``NEEDS_TESSERACT``.
+A page with nothing drawn on it (an intentionally blank page) is not a scan: it costs one
+rendering, never a Tesseract run. Without Tesseract the scanned pages stay empty and the
+caller reports ``NEEDS_TESSERACT``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ DPI = 300  # Tesseract's documented sweet spot for body text
 TESSERACT_LANGS = {"en": "eng", "de": "deu", "es": "spa", "fr": "fra"}  # our languages → Tesseract's data
 NEEDS_TESSERACT = "needs OCR: install tesseract-ocr"
 MIN_TEXT = 20  # characters below which a page counts as having no text layer
+BLANK = 245  # grey level (0 black, 255 white): a page with no darker pixel has nothing drawn on it
 
 
 class OcrUnavailable(Exception):
@@ -64,53 +67,54 @@ def has_text(text: str) -> bool:
 
 
 class PageReader:
-    """Renders and reads the scanned pages of one PDF; open once per file, close when done."""
+    """Renders and reads the pages without text of one PDF; open once per file, close when done."""
 
     def __init__(self, path: Path) -> None:
         import pypdfium2
 
-        if not available():
-            raise OcrUnavailable(NEEDS_TESSERACT)
         self._pdf = pypdfium2.PdfDocument(str(path))
 
-    def read(self, number: int, lang: str | None = None) -> str:
-        """The words Tesseract reads on page ``number`` (from 1)."""
-        import pytesseract
+    def read(self, number: int, lang: str | None = None) -> str | None:
+        """Tesseract's words on page ``number`` (from 1); None when nothing is drawn on it (a blank page).
 
-        # One OpenMP thread per Tesseract: the pipeline already runs one worker per core.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        Raise OcrUnavailable for a page with something on it when Tesseract is not installed.
+        """
         page = self._pdf[number - 1]
         try:
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
         finally:
             page.close()
+        if image.getextrema()[0] >= BLANK:  # no pixel darker than paper: an empty page, not a scan
+            return None
+        if not available():
+            raise OcrUnavailable(NEEDS_TESSERACT)
+        import pytesseract
+
+        # One OpenMP thread per Tesseract: the pipeline already runs one worker per core.
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         return pytesseract.image_to_string(image, lang=tesseract_languages(lang))
 
     def close(self) -> None:
         """Release the PDF."""
         self._pdf.close()
 
-    def __enter__(self) -> PageReader:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 @dataclass
 class ScanRecord:
     """Which pages of a PDF had no text layer, which of them Tesseract read, and whether it could."""
 
-    textless: list[int] = field(default_factory=list)
+    textless: list[int] = field(default_factory=list)  # pages with something drawn but no text layer
     ocr: list[int] = field(default_factory=list)  # pages whose words come from Tesseract
     unavailable: bool = False  # Tesseract is not installed: the textless pages stay empty
+    error: str | None = None  # PDFium could not render the file's pages
 
 
 def with_ocr(pages: Iterator[tuple[int, str]], path: Path, scan: ScanRecord) -> Iterator[tuple[int, str]]:
     """Pass ``(number, text)`` pages through, reading the ones without a text layer with Tesseract.
 
-    The language of a scanned page is the one the text pages before it are written in, when
-    there are enough of them to tell. A PDF that is all scan fails only when Tesseract finds nothing.
+    A blank page (nothing drawn) is passed as it is, not counted as a scan. The language of a
+    scanned page is the one the text pages before it are written in, when there are enough of
+    them to tell. A PDF that is all scan fails only when Tesseract is missing or finds nothing.
     """
     from indexer.ingest.language import detect_language
 
@@ -119,26 +123,32 @@ def with_ocr(pages: Iterator[tuple[int, str]], path: Path, scan: ScanRecord) -> 
     try:
         try:
             for number, text in pages:
-                if has_text(text):
+                if has_text(text) or scan.error:
                     if len(sample) < 3000:
                         sample += " " + text
                     yield number, text
                     continue
-                scan.textless.append(number)
-                if reader is None and not scan.unavailable:
-                    try:
-                        reader = PageReader(path)
-                    except OcrUnavailable:
-                        scan.unavailable = True
-                read = reader.read(number, detect_language(sample) if sample.strip() else None) if reader else ""
-                if has_text(read):
-                    scan.ocr.append(number)
-                    text = read
+                try:
+                    reader = reader or PageReader(path)
+                    read = reader.read(number, detect_language(sample) if sample.strip() else None)
+                except OcrUnavailable:
+                    scan.unavailable, read = True, ""
+                except Exception as exc:  # noqa: BLE001 - a renderer's failure must not lose the text pages
+                    scan.error, read = f"pages without text could not be rendered for OCR: {exc}", None
+                if read is not None:
+                    scan.textless.append(number)
+                    if has_text(read):
+                        scan.ocr.append(number)
+                        text = read
                 yield number, text
         except ExtractionError as exc:
             # pdf.py's verdict on a file without any text layer: the OCR above may have found its words.
             if not str(exc).startswith("no text layer"):
                 raise
+            if scan.error:
+                raise ExtractionError(f"no text layer, and {scan.error}") from exc
+            if not scan.textless:
+                raise ExtractionError("no text: every page is blank") from exc
             if scan.unavailable:
                 raise ExtractionError(f"no text layer: {NEEDS_TESSERACT}") from exc
             if not scan.ocr:

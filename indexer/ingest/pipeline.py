@@ -144,6 +144,8 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
         try:
             yield from with_ocr(iter_pdf_pages(source.path, info), source.path, doc.scan)
         finally:
+            if doc.scan.error:
+                doc.warnings.append(doc.scan.error)
             if doc.scan.unavailable:
                 doc.warnings.append(f"{NEEDS_TESSERACT} (pages without text: {_page_list(doc.scan.textless)})")
             doc.title = info.title if info.title and not looks_like_file_name(info.title) else info.layout_title
