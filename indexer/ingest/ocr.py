@@ -114,7 +114,8 @@ def with_ocr(pages: Iterator[tuple[int, str]], path: Path, scan: ScanRecord) -> 
 
     A blank page (nothing drawn) is passed as it is, not counted as a scan. The language of a
     scanned page is the one the text pages before it are written in, when there are enough of
-    them to tell. A PDF that is all scan fails only when Tesseract is missing or finds nothing.
+    them to tell (or the scanned pages before it, once read). A PDF that is all scan fails only
+    when Tesseract is missing or finds nothing.
     """
     from indexer.ingest.language import detect_language
 
@@ -140,6 +141,8 @@ def with_ocr(pages: Iterator[tuple[int, str]], path: Path, scan: ScanRecord) -> 
                     if has_text(read):
                         scan.ocr.append(number)
                         text = read
+                        if len(sample) < 3000:  # the next scans are read in this page's language only
+                            sample += " " + read
                 yield number, text
         except ExtractionError as exc:
             # pdf.py's verdict on a file without any text layer: the OCR above may have found its words.
