@@ -238,3 +238,11 @@ def test_upload_of_a_bad_file_changes_nothing(admin_desk):
     )
     assert outside.status_code == 400 and "Choose one of the collection's folders" in outside.get_json()["error"]
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_the_operator_can_keep_the_desk_for_the_librarian(desk):
+    client = _app(desk[1], ADMIN_PASSWORD=PASSWORD, LIBRARY_REQUIRES_LOGIN=True).test_client()
+    assert client.get("/library").status_code == 401
+    assert client.get("/api/library").status_code == 401
+    _login(client)
+    assert client.get("/api/library").status_code == 200

@@ -35,7 +35,12 @@ from indexer.errors import CitymigError
 @click.option(
     "--upload-limit", type=click.IntRange(min=1), default=50, show_default=True, help="Largest upload, in MB."
 )
-def serve(index_dir, host, port, threads, admin_password_file, collections, upload_limit) -> None:
+@click.option(
+    "--library-requires-login", is_flag=True, help="Show /library only to the logged-in librarian (default: to all)."
+)
+def serve(
+    index_dir, host, port, threads, admin_password_file, collections, upload_limit, library_requires_login
+) -> None:
     """Serve the search UI with waitress; builds the index from corpus/ first if there is none."""
     import waitress
 
@@ -60,6 +65,7 @@ def serve(index_dir, host, port, threads, admin_password_file, collections, uplo
         click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
     password = _admin_password(admin_password_file)
     config = {"INDEX_DIR": str(index_dir), "ADMIN_PASSWORD": password, "MAX_CONTENT_LENGTH": upload_limit << 20}
+    config["LIBRARY_REQUIRES_LOGIN"] = library_requires_login
     if collections:
         config["COLLECTION_DIRS"] = [str(path.absolute()) for path in collections]
     click.echo(f"citymig serving {index_dir} on http://{host}:{port}/", err=True)
