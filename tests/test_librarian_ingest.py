@@ -120,6 +120,8 @@ def test_a_file_damaged_after_indexing_keeps_its_last_text_and_is_flagged(tmp_pa
     assert not _group(status, "failed"), "listed once, as damaged, not as a plain failure"
     assert _index(root, index_dir).exit_code == 1
     assert _group(_status(index_dir), "damaged")[0]["since"] == since, "since the first run that saw it"
+    explained = run_cli("explain", path, "--index", index_dir)
+    assert "the file on disk failed in the last run: truncated PDF" in explained.output
 
     path.write_bytes(data)  # the good copy back
     assert _index(root, index_dir).exit_code == 0

@@ -69,7 +69,8 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
         echo_json(report.to_dict())
     else:
         for failure in report.failed:
-            click.echo(f"FAILED {failure['path']}: {failure['reason']}", err=True)
+            kept = " (its last indexed text stays searchable)" if failure.get("indexed") else ""
+            click.echo(f"FAILED {failure['path']}: {failure['reason']}{kept}", err=True)
         for error in report.metadata_errors:
             click.echo(f"METADATA {error['path']} line {error['line']}: {error['reason']}", err=True)
         for skipped in report.skipped:
@@ -191,8 +192,9 @@ def explain(document, index_dir, as_json) -> None:
         return
     except CitymigError as error:
         fail(error)
+    problem = file_problem(index_dir, info["path"])  # indexed, but its file failed since: damaged on disk
     if as_json:
-        echo_json(info)
+        echo_json(info | {"file_problem": problem})
         return
     click.echo(f"{click.style(info['title'] or '(untitled)', bold=True)}  [{', '.join(info['langs'])}]")
     click.echo(f"{info['path']}  (id {info['id']})")
@@ -205,6 +207,9 @@ def explain(document, index_dir, as_json) -> None:
                 click.echo(f"    {reason}")
     if info["librarian"]:
         click.echo(f"librarian metadata: {info['librarian']['origin']}: {info['librarian']['values']}")
+    if problem:
+        click.echo(f"the file on disk {problem['status']} in the last run: {problem['reason']}")
+        click.echo("  the text above is the last good one, still searchable")
 
 
 def _print_problem(problem: dict, as_json: bool) -> None:
