@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.library_collection import build_desk_collection
-from tests.pdfs import write_prose_pdf
+from tests.library_files import write_docx
+from tests.pdfs import PROSE, write_prose_pdf
 from tests.test_browser import ARTIFACTS, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, _axe_source, _free_port
 
 pytestmark = pytest.mark.slow
@@ -131,8 +132,8 @@ def browser(desk_server):
         chromium.close()
 
 
-def test_library_page_in_the_browser_has_no_serious_axe_violations(browser, desk_server):
-    base, _ = desk_server
+def test_library_page_in_the_browser_uploads_and_has_no_serious_axe_violations(browser, desk_server):
+    base, root = desk_server
     axe = _axe_source()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -148,6 +149,24 @@ def test_library_page_in_the_browser_has_no_serious_axe_violations(browser, desk
         assert re.search(r"finished: (\d+) / \1 files", progress.inner_text()), progress.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "library.png"), full_page=True)
+
+        bad = root.parent / "half.pdf"
+        data = (root / "reports" / "toronto-2012.pdf").read_bytes()
+        bad.write_bytes(data[: len(data) // 2])
+        page.get_by_label("Folder").select_option(label="collection/reports")
+        page.locator("#upload-file").set_input_files(str(bad))
+        page.get_by_role("button", name="Upload").click()
+        assert "cannot be indexed: truncated PDF" in page.locator("[role=alert]").inner_text()
+        assert not (root / "reports" / "half.pdf").exists()
+        page.goto(base + "/library")
+        good = write_docx(root.parent / "Plan für Wien.docx", "Wien plant", [("Plan", "wombatplan " + PROSE["de"])])
+        page.get_by_label("Folder").select_option(label="collection/web")
+        page.locator("#upload-file").set_input_files(str(good))
+        page.get_by_role("button", name="Upload").click()
+        assert "Saved collection/web/Plan-für-Wien.docx. Reindexing now." in page.locator(".notice").first.inner_text()
+        page.locator("#reindex-progress[data-state=finished]").wait_for(timeout=120_000)
+        with urllib.request.urlopen(base + "/api/search?q=wombatplan", timeout=10) as response:
+            assert [hit["relpath"] for hit in json.loads(response.read())["hits"]] == ["web/Plan-für-Wien.docx"]
         doc_link = page.locator("#group-damaged a", has_text="Explain").first.get_attribute("href")
         for url in ("/library", "/library?sort=date&ui=de", doc_link, "/library/login"):
             page.goto(base + url)
