@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.config import default_index_dir
 from indexer.errors import BadQuery, CitymigError, IndexMissing
+from indexer.report.export import DEFAULT_PUBLISHER as PUBLISHER
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -27,14 +28,14 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """App factory: ``config`` may set INDEX_DIR (default: $CITYMIG_INDEX or index/) and PER_PAGE.
+    """App factory: ``config`` may set INDEX_DIR (default: $CITYMIG_INDEX or index/), PER_PAGE and PUBLISHER.
 
     The librarian's desk reads ADMIN_PASSWORD (None: admin actions off), COLLECTION_DIRS (default: the
     folders of the last run), MAX_CONTENT_LENGTH (upload limit), LIBRARY_REQUIRES_LOGIN and SECRET_KEY
     (default: a random key per process, so sessions end when the server restarts).
     """
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), PER_PAGE=10)
+    app.config.from_mapping(INDEX_DIR=str(default_index_dir()), PER_PAGE=10, PUBLISHER=PUBLISHER)
     app.config.from_mapping(
         ADMIN_PASSWORD=None,
         COLLECTION_DIRS=None,
@@ -48,7 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]).absolute())
 
-    from search_app import library
+    from search_app import citations, feeds, library, places_map, reading
+    from search_app.errors import SERVER_ERROR, http_message, translated
     from search_app.i18n import UI_COOKIE, UI_LANGUAGES, select_locale
     from search_app.live_index import LiveIndex
     from search_app.views import bp
@@ -56,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
     app.extensions["citymig_index"] = LiveIndex(Path(app.config["INDEX_DIR"]))
     app.register_blueprint(bp)
+    for module in (feeds, places_map, citations, reading):
+        app.register_blueprint(module.bp)
     library.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -74,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
         return request.path.startswith("/api/")
 
     def error_page(message: str, status: int):
+        message = translated(message)
         if wants_json():
             return jsonify({"error": message}), status
         return render_template("error.html", message=message, status=status), status
@@ -92,13 +97,16 @@ def create_app(config: dict | None = None) -> Flask:
     def http_error(error: HTTPException):
         if error.code and error.code >= 500:
             return plain_error(error)
-        return error_page(error.description or error.name, error.code or 400)
+        return error_page(http_message(error.code, error.description or error.name), error.code or 400)
 
     @app.errorhandler(Exception)
     def plain_error(error: Exception):
         # Never a traceback on the page: a plain message, the details in the server's log.
         log.exception("error while serving %s", request.path, exc_info=error)
-        message = "Something went wrong on the server. The error has been logged; please try again later."
+        try:
+            message = str(SERVER_ERROR)
+        except Exception:  # noqa: BLE001 - the message must never fail in its turn
+            message = "Something went wrong on the server. The error has been logged; please try again later."
         if wants_json():
             return jsonify({"error": message}), 500
         body = (

@@ -88,7 +88,7 @@ def chips(result: dict, links: Links) -> list[dict]:
 
 
 def _place_label(facet: str, name: str) -> str:
-    return country_name(name) if facet == "country" else name
+    return facet_value_label(facet, name)  # "Only München", "Uniquement Lisbonne"
 
 
 def _places(understood: dict, query: str, links: Links) -> list[dict]:
@@ -111,7 +111,10 @@ def _places(understood: dict, query: str, links: Links) -> list[dict]:
         # The nearest city's search asks the same question about it, so the question still finds something.
         surface = re.compile(rf"(?<!\w){re.escape(place['surface'])}(?!\w)")
         nearest = [
-            {"label": city, "url": links.only("city", city, q=surface.sub(city, query, count=1))}
+            {
+                "label": facet_value_label("city", city),
+                "url": links.only("city", city, q=surface.sub(city, query, count=1)),
+            }
             for city in place["nearest"]
         ]
         places.append({"held": False, "label": label, "country": country_name(place["country"]), "nearest": nearest})
@@ -150,7 +153,7 @@ def _about(hit: dict, understood: dict | None) -> str:
     cities = {p["name"] for p in understood["places"] if p["kind"] == "city" and p["in_collection"]}
     countries = {p["name"] for p in understood["places"] if p["kind"] == "country"}
     countries |= {p["country"] for p in understood["places"] if p["kind"] == "city" and not p["in_collection"]}
-    about = [city for city in hit["city"] if city in cities]
+    about = [facet_value_label("city", city) for city in hit["city"] if city in cities]
     about += [country_name(code) for code in hit["country"] if code in countries and not about]
     return ", ".join(about)
 

@@ -6,39 +6,25 @@ from functools import lru_cache
 
 from babel import Locale
 from flask import request
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import LazyString, get_locale
 
-UI_LANGUAGES = ("en", "de", "es", "fr")
+from indexer.vocabulary import FACET, FACETS, LANGUAGES
+from indexer.vocabulary import SORT_LABELS as VOCABULARY_SORT_LABELS
+
+UI_LANGUAGES = LANGUAGES
 UI_COOKIE = "ui"
 
-FACET_LABELS = {
-    "city": lazy_gettext("City"),
-    "country": lazy_gettext("Country"),
-    "year": lazy_gettext("Year"),
-    "theme": lazy_gettext("Theme"),
-    "lang": lazy_gettext("Language"),
-    "doc_type": lazy_gettext("Type of document"),
-}
-THEME_LABELS = {
-    "Live": lazy_gettext("Live"),
-    "Work": lazy_gettext("Work"),
-    "Learn": lazy_gettext("Learn"),
-    "Connect": lazy_gettext("Connect"),
-    "Plan": lazy_gettext("Plan"),
-}
-DOC_TYPE_LABELS = {
-    "profile": lazy_gettext("Good Idea profile"),
-    "report": lazy_gettext("Report"),
-    "essay": lazy_gettext("Essay"),
-    "blog": lazy_gettext("Blog post"),
-}
-SORT_LABELS = {
-    "relevance": lazy_gettext("Relevance"),
-    "year": lazy_gettext("Year, newest first"),
-    "year_asc": lazy_gettext("Year, oldest first"),
-    "title": lazy_gettext("Title"),
-    "newest": lazy_gettext("Recently added"),
-}
+
+class _Label(LazyString):
+    """A label of indexer.vocabulary, resolved in the interface language when it is shown."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        super().__init__(lambda: labels.get(ui_language()) or labels["en"])
+
+
+# The labels are declared once, in four languages, in indexer.vocabulary; these are their lazy views.
+FACET_LABELS = {facet.name: _Label(facet.labels) for facet in FACETS}
+SORT_LABELS = {name: _Label(labels) for name, labels in VOCABULARY_SORT_LABELS.items()}
 
 
 def select_locale() -> str:
@@ -83,6 +69,11 @@ def _gazetteer():
     return Gazetteer.load()
 
 
+def gazetteer():
+    """The core's gazetteer, or None when it cannot load (names are then shown as stored)."""
+    return _gazetteer()
+
+
 def country_name(code: str, ui: str | None = None) -> str:
     """An ISO 3166 country code as the reader calls the country: ``DE`` → "Germany" / "Deutschland"."""
     ui = ui or ui_language()
@@ -93,14 +84,20 @@ def country_name(code: str, ui: str | None = None) -> str:
     return _locale(ui).territories.get((code or "").upper(), code)  # Babel's CLDR names as a fallback
 
 
+def city_name(name: str, ui: str | None = None) -> str:
+    """A city facet value as the reader writes it: ``Munich`` → "München" / "Múnich" / "Munich"."""
+    gazetteer = _gazetteer()
+    return gazetteer.city_name(name, ui or ui_language()) if gazetteer is not None else name
+
+
 def facet_value_label(name: str, value: object, ui: str | None = None) -> str:
     """A facet value as the reader should see it, in the interface language."""
     if name == "lang":
         return language_name(str(value), ui)
     if name == "country":
         return country_name(str(value), ui)
-    if name == "theme":
-        return str(THEME_LABELS.get(str(value), value))
-    if name == "doc_type":
-        return str(DOC_TYPE_LABELS.get(str(value), value))
+    if name == "city":
+        return city_name(str(value), ui)
+    if name in FACET:
+        return FACET[name].value_label(value, ui or ui_language())
     return str(value)

@@ -38,6 +38,7 @@ from indexer.report.library import GROUPS, library_report
 from indexer.storage.index import read_run_report
 from indexer.vocabulary import FORMATS
 from search_app import admin
+from search_app.i18n import FACET_LABELS
 from search_app.reindex import Reindexer, upload_problem
 
 bp = Blueprint("library", __name__)
@@ -81,7 +82,7 @@ def _http_error(error: HTTPException):
         error.description = _too_large()
     if _wants_json():
         return jsonify({"error": error.description}), status
-    return render_template("error.html", message=error.description, status=status), status
+    return render_template("library_error.html", message=error.description, status=status), status
 
 
 def _too_large() -> str:
@@ -143,6 +144,7 @@ def library():
         folders=folders,
         groups=GROUPS,
         json_url=json_url,
+        facet_names={name: str(FACET_LABELS[name]) for name in data["figures"]["facets"]},  # the vocabulary's
         csrf_token=admin.csrf_token() if admin.logged_in() else None,  # readers get no session cookie
     )
     response = current_app.make_response(body)

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 from indexer.documents import get_document
 from indexer.errors import BadQuery
-from indexer.report.export import MAX_EXPORT, to_csv, to_ris
+from indexer.report.export import MAX_EXPORT, to_csv
 from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
 from indexer.storage.index import index_exists
 from search_app import decorate, files
@@ -29,6 +29,7 @@ from search_app.links import PARAM, Links, state_of
 bp = Blueprint("search", __name__)
 
 MAX_UI_PER_PAGE = 100
+PER_PAGE_CHOICES = (10, 25, 50, 100)
 
 
 def live():
@@ -106,6 +107,9 @@ def search_page():
     search_request, result = _search(request.args)
     state = state_of(search_request, _ui_param(), current_app.config["PER_PAGE"])
     links = Links(state)
+    last = max(1, -(-result["total"] // result["per_page"]))
+    if result["page"] > last:  # page=99999: the last page there is, not an empty list
+        return redirect(links.page(last))
     chips = decorate.chips(result, links)
     result = result | {"hits": [decorate.shown(hit, result["understood"]) for hit in result["hits"]]}
     expanded = set(request.args.getlist("more"))
@@ -121,6 +125,7 @@ def search_page():
         alternatives=_alternatives(search_request, chips) if not result["total"] and chips else [],
         pager=decorate.pager(result["page"], result["per_page"], result["total"], links),
         sorts=[(name, SORT_LABELS[name]) for name in SORTS],
+        per_page_choices=PER_PAGE_CHOICES,
         suggestion_url=links.with_query(result["did_you_mean"]) if result.get("did_you_mean") else None,
         understanding=decorate.understanding(result, links),
         year_range=(search_request.year_from, search_request.year_to),
@@ -171,12 +176,10 @@ def export_csv():
 
 @bp.route("/search.ris")
 def export_ris():
-    """The current result list as RIS, one record per document, for reference managers."""
-    _, result = _export_result()
-    file_url = lambda doc_id: url_for("search.doc_file", doc_id=doc_id, _external=True)  # noqa: E731
-    response = Response(to_ris(result, _doc_url, file_url), mimetype="application/x-research-info-systems")
-    response.headers["Content-Disposition"] = 'attachment; filename="citymig-search.ris"'
-    return response
+    """The current result list as RIS, one record per document (with its author), for reference managers."""
+    from search_app.citations import export_ris as ris_response  # noqa: PLC0415 - citations imports this module
+
+    return ris_response()
 
 
 @bp.route("/doc/<doc_id>")

@@ -83,4 +83,5 @@ def test_export_routes_hold_every_document_of_every_page_of_the_result(client):
     body = ris.get_data(as_text=True)
     assert body.count("TY  - ") == client.get("/api/search?q=Bibliothek&lang=de").get_json()["documents"]
     assert "UR  - http://localhost/doc/" in body and "N1  - Matching pages" in body
+    assert body.count("AU  - ") >= body.count("TY  - ")  # the author, or the publishing organisation
     assert client.get("/search.csv?year=abc").status_code == 400

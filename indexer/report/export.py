@@ -10,6 +10,9 @@ import csv
 import io
 from collections.abc import Callable
 
+from indexer.report.cite import csl_item
+from indexer.report.cite import to_ris as cite_ris
+
 MAX_EXPORT = 1000  # documents in one export: all pages of a result list, up to this many
 CSV_COLUMNS = (
     "work",
@@ -27,8 +30,7 @@ CSV_COLUMNS = (
     "url",
     "file",
 )
-# RIS reference types: a report is a report; a profile or blog post is a web page (ELEC) or blog entry (BLOG).
-RIS_TYPES = {"report": "RPRT", "profile": "ELEC", "blog": "BLOG", "essay": "GEN"}
+DEFAULT_PUBLISHER = "Cities of Migration"  # cited as author where a document names no person
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,46 +81,33 @@ def to_csv(result: dict, doc_url: Callable[[str], str]) -> str:
     return out.getvalue()
 
 
-def _ris_type(hit: dict) -> str:
-    if hit.get("doc_type") in RIS_TYPES:
-        return RIS_TYPES[hit["doc_type"]]
-    path = (hit.get("relpath") or hit.get("path") or "").lower()
-    return "RPRT" if path.endswith(".pdf") else "ELEC"
-
-
-def _ris_value(value: object) -> str:
-    return " ".join(str(value).split())  # a tag's value is one line
-
-
-def to_ris(result: dict, doc_url: Callable[[str], str], file_url: Callable[[str], str] | None = None) -> str:
-    """One RIS record per hit: type, title, year, language, keywords (cities, countries, themes), URL, and
-    the pages that matched the query in a note."""
-    lines: list[str] = []
-
-    def tag(name: str, value: object) -> None:
-        if value not in (None, ""):
-            lines.append(f"{name}  - {_ris_value(value)}")
-
+def _ris_notes(result: dict, doc_url: Callable[[str], str]) -> dict[str, list[str]]:
+    """RIS notes per document: its other language versions, and the pages that matched the query."""
+    where = f" for the query {result['query']!r}" if result.get("query") else ""
+    notes: dict[str, list[str]] = {}
     for work, hit in documents_of(result):
-        tag("TY", _ris_type(hit))
-        tag("ID", hit["id"])
-        tag("TI", hit.get("title") or "(untitled)")
-        tag("PY", hit.get("year"))
-        tag("LA", hit.get("lang"))
-        for version in work.get("versions") or []:
-            if version["id"] != hit["id"]:
-                tag("N1", f"Also in {version['lang']}: {version.get('title') or ''} ({doc_url(version['id'])})")
-        for keyword in [*(hit.get("city") or []), *(hit.get("country") or []), *(hit.get("theme") or [])]:
-            tag("KW", keyword)
-        tag("UR", doc_url(hit["id"]))
-        if file_url:
-            tag("L1", file_url(hit["id"]))
-        pages = _pages(hit)
-        if pages:
-            where = f" for the query {result['query']!r}" if result.get("query") else ""
-            tag("N1", f"Matching pages{where}: " + ", ".join(f"p. {n}" for n in pages))
-        if hit.get("pages_total"):
-            tag("N1", f"{hit['pages_total']} pages")
-        lines.append("ER  - ")
-        lines.append("")
-    return "\r\n".join(lines)
+        lines = [
+            f"Also in {version['lang']}: {version.get('title') or ''} ({doc_url(version['id'])})"
+            for version in work.get("versions") or []
+            if version["id"] != hit["id"]
+        ]
+        if _pages(hit):
+            lines.append(f"Matching pages{where}: " + ", ".join(f"p. {n}" for n in _pages(hit)))
+        notes[hit["id"]] = lines
+    return notes
+
+
+def to_ris(
+    result: dict,
+    doc_url: Callable[[str], str],
+    file_url: Callable[[str], str] | None = None,
+    publisher: str = DEFAULT_PUBLISHER,
+) -> str:
+    """One RIS record per document (written by ``cite``): type, title, authors (the document's ``author`` if
+    it has one, else ``publisher``), year, language, keywords (cities, countries, themes), URL, its other
+    language versions and the pages that matched the query in notes."""
+    items = [
+        csl_item(hit, doc_url(hit["id"]), publisher, file_url(hit["id"]) if file_url else None)
+        for _, hit in documents_of(result)
+    ]
+    return cite_ris(items, _ris_notes(result, doc_url))

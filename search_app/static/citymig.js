@@ -9,10 +9,75 @@
   }
 
   ready(function () {
-    // The sort menu applies itself.
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
+    // The sort and per-page menus apply themselves when a choice is made: a click, Enter, or leaving the menu
+    // after arrowing to an option. Arrow keys alone only move through the options, so a keyboard user can choose.
+    document.querySelectorAll("form[data-apply-on-choice]").forEach(function (form) {
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.classList.add("js-hide");
+      form.querySelectorAll("select").forEach(function (select) {
+        var chosen = select.value, keyed = false;
+        function apply() { if (select.value !== chosen) form.submit(); }
+        select.addEventListener("keydown", function (event) {
+          keyed = true;
+          if (event.key === "Enter") { event.preventDefault(); apply(); }
+        });
+        select.addEventListener("pointerdown", function () { keyed = false; });
+        select.addEventListener("change", function () { if (!keyed) apply(); });
+        select.addEventListener("blur", apply);
+      });
     });
+
+    // Narrow screens: the filters come after the results, folded; "Filters" unfolds them and goes there.
+    var facets = document.getElementById("facets"), body = document.getElementById("facets-body");
+    var narrow = window.matchMedia("(max-width: 60rem)");
+    if (facets && body) {
+      var heading = facets.querySelector(".facets-title");
+      var toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "facets-toggle";
+      toggle.setAttribute("aria-controls", "facets-body");
+      toggle.textContent = heading.textContent;
+      function fold(open) {
+        body.hidden = !open;
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      function layout() {
+        if (narrow.matches) {
+          if (!toggle.parentNode) { heading.textContent = ""; heading.appendChild(toggle); }
+          fold(false);
+        } else {
+          if (toggle.parentNode) { heading.removeChild(toggle); heading.textContent = toggle.textContent; }
+          body.hidden = false;
+        }
+      }
+      toggle.addEventListener("click", function () { fold(body.hidden); });
+      layout();
+      narrow.addEventListener("change", layout);
+      document.querySelectorAll("[data-filters-jump]").forEach(function (link) {
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          if (narrow.matches) fold(true);
+          facets.scrollIntoView();
+          (narrow.matches ? toggle : facets).focus();
+          if (history.replaceState) history.replaceState(null, "", "#facets");
+        });
+      });
+    }
+
+    // Copy buttons (the Cite box): shown only where the clipboard can be written.
+    if (navigator.clipboard) {
+      document.querySelectorAll("button[data-copy]").forEach(function (button) {
+        var label = button.textContent;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          var source = document.getElementById(button.getAttribute("data-copy"));
+          navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+            button.textContent = button.getAttribute("data-copied");
+            setTimeout(function () { button.textContent = label; }, 2000);
+          });
+        });
+      });
+    }
 
     // "Show all" expands a long facet list in place.
     document.querySelectorAll("[data-show-all]").forEach(function (link) {
