@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -18,7 +19,28 @@ from indexer.errors import CitymigError
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads.")
-def serve(index_dir, host, port, threads) -> None:
+@click.option(
+    "--admin-password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="File holding the librarian's admin password [default: $CITYMIG_ADMIN_PASSWORD; none: admin actions off].",
+)
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Collection folder that /library reindexes and uploads into (repeatable) [default: the last run's].",
+)
+@click.option(
+    "--upload-limit", type=click.IntRange(min=1), default=50, show_default=True, help="Largest upload, in MB."
+)
+@click.option(
+    "--library-requires-login", is_flag=True, help="Show /library only to the logged-in librarian (default: to all)."
+)
+def serve(
+    index_dir, host, port, threads, admin_password_file, collections, upload_limit, library_requires_login
+) -> None:
     """Serve the search UI with waitress; builds the index from corpus/ first if there is none."""
     import waitress
 
@@ -41,5 +63,22 @@ def serve(index_dir, host, port, threads) -> None:
         finally:
             progress.close()
         click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
+    password = _admin_password(admin_password_file)
+    config = {"INDEX_DIR": str(index_dir), "ADMIN_PASSWORD": password, "MAX_CONTENT_LENGTH": upload_limit << 20}
+    config["LIBRARY_REQUIRES_LOGIN"] = library_requires_login
+    if collections:
+        config["COLLECTION_DIRS"] = [str(path.absolute()) for path in collections]
     click.echo(f"citymig serving {index_dir} on http://{host}:{port}/", err=True)
-    waitress.serve(create_app({"INDEX_DIR": str(index_dir)}), host=host, port=port, threads=threads)
+    click.echo("admin actions on /library: " + ("enabled" if password else "disabled (no admin password)"), err=True)
+    waitress.serve(create_app(config), host=host, port=port, threads=threads)
+
+
+def _admin_password(path: Path | None) -> str | None:
+    """The admin password: the file's first line, else $CITYMIG_ADMIN_PASSWORD, else None (admin off)."""
+    if path is not None:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        password = lines[0].strip() if lines else ""
+        if not password:
+            raise click.UsageError(f"{path} holds no password")
+        return password
+    return os.environ.get("CITYMIG_ADMIN_PASSWORD") or None
