@@ -18,12 +18,16 @@ font is known to be clean, its pages are read plainly without attributing
 text to fonts. Only pages with fonts not yet judged pay for the attribution,
 and only pages that still come out glued are extracted a second time, from
 the content stream already parsed for the first pass (``_shared_contents``).
+pypdf also builds every font of a page again for each page and each pass
+(parsing its ToUnicode map: a third of the time on Word- and ReportLab-made
+reports); ``_fonts_of_file`` keeps them for the file being read.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,8 +35,10 @@ from datetime import datetime
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf import _page as pypdf_page
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject
+from pypdf.generic._font import Font
 
 from indexer.errors import ExtractionError
 
@@ -53,6 +59,42 @@ class PdfInfo:
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
     layout_title: str | None = None  # the largest type on the first page that reads like a title
+
+
+_fonts_of_file = threading.local()  # per thread: a Dask worker reads several files at once
+
+
+class _FileFont(Font):
+    """pypdf's Font, built once per font dictionary of the file being read instead of once per page."""
+
+    @classmethod
+    def from_font_resource(cls, pdf_font_dict):
+        """The Font of ``pdf_font_dict``, from the file's cache when one is open."""
+        cache = getattr(_fonts_of_file, "cache", None)
+        if cache is None:
+            return Font.from_font_resource(pdf_font_dict)
+        # The reader resolves a font dictionary to the same object on every page; keeping the
+        # dictionary in the entry keeps its id from being reused. pypdf's only change to a Font
+        # (space_width when the glyph has none) is the same on every page.
+        entry = cache.get(id(pdf_font_dict))
+        if entry is None:
+            entry = cache[id(pdf_font_dict)] = (pdf_font_dict, Font.from_font_resource(pdf_font_dict))
+        return entry[1]
+
+
+# pypdf (pinned in setup.cfg) looks Font up in its page module at every extraction.
+pypdf_page.Font = _FileFont
+
+
+@contextmanager
+def _fonts_from(cache: dict):
+    """Build fonts through ``cache`` (one per file) while reading one page."""
+    previous = getattr(_fonts_of_file, "cache", None)
+    _fonts_of_file.cache = cache
+    try:
+        yield
+    finally:
+        _fonts_of_file.cache = previous
 
 
 def glued_share(text: str) -> float:
@@ -280,7 +322,7 @@ def iter_pdf_pages(path: Path, info: PdfInfo | None = None) -> Iterator[tuple[in
         info.pages = len(reader.pages)
         _metadata(reader, info)
         chars = 0
-        verdicts = FontVerdicts()
+        verdicts, fonts = FontVerdicts(), {}
         for number, page in enumerate(reader.pages, start=1):
             titles: list[str | None] = []
 
@@ -288,7 +330,8 @@ def iter_pdf_pages(path: Path, info: PdfInfo | None = None) -> Iterator[tuple[in
                 titles.append(title_from_layout(page))
 
             try:
-                text, repaired = _page_text(page, verdicts, read_title if number == 1 else None)
+                with _fonts_from(fonts):
+                    text, repaired = _page_text(page, verdicts, read_title if number == 1 else None)
             except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 info.warnings.append(f"page {number}: {exc}")
                 text, repaired = "", False
