@@ -19,7 +19,6 @@ LOCK_FILE = "citymig.lock"
 INDEX_NAME = f"citymig_v{SCHEMA_VERSION}"
 
 
-
 def index_exists(index_dir: Path) -> bool:
     """True when a citymig index has been committed in ``index_dir``."""
     return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
@@ -38,5 +37,3 @@ def read_run_report(index_dir: Path) -> dict | None:
         return json.loads((Path(index_dir) / RUN_REPORT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
