@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -106,8 +107,11 @@ class FileTimeout(Exception):
 
 @contextmanager
 def time_limit(seconds: float):
-    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible)."""
-    if not seconds or seconds <= 0:
+    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible).
+
+    In any other thread (a Dask worker's) there is no alarm signal to use, and no limit.
+    """
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
