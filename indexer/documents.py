@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from whoosh.query import And, Term
-
 from indexer.errors import DocumentNotFound
+from indexer.query.builder import build
 from indexer.query.similar import similar_documents
 from indexer.query.translations import translation_groups
-from indexer.search import page_snippets, parse_query
+from indexer.search import best_pages
 from indexer.storage.cache import per_generation
 from indexer.storage.records import hit_summary
+from indexer.text import normalize
+from indexer.vocabulary import FORMATS
 
 MAX_MATCHING_PAGES = 100
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
-FILE_TYPES = {".pdf": "application/pdf", ".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
-FILE_TYPES |= {".html": "text/html", ".htm": "text/html"}
 
 
 def _fields(searcher, doc_id: str) -> dict:
@@ -27,22 +26,14 @@ def _fields(searcher, doc_id: str) -> dict:
     return fields
 
 
-def matching_pages(searcher, doc_id: str, q: str, limit: int = MAX_MATCHING_PAGES) -> list[dict]:
-    """The pages of ``doc_id`` that match ``q``, in page order, each with a snippet (``<mark>``, escaped)."""
-    if not (q or "").strip():
-        return []
-    page_query, _ = parse_query(searcher.schema, q)
-    results = searcher.search(
-        page_query, filter=And([Term("kind", "page"), Term("doc_id", doc_id)]), limit=limit, terms=True
-    )
-    hits = list(results.top_n)
-    pages = page_snippets(searcher, page_query, [docnum for _, docnum in hits])
-    for page, (score, _) in zip(pages, hits, strict=True):
-        page["score"] = round(score, 4)
+def matching_pages(ix, searcher, doc_id: str, q: str, understand: bool = True, limit: int = MAX_MATCHING_PAGES):
+    """The pages of ``doc_id`` that match ``q`` as the result list reads it, in page order, with snippets."""
+    built = build(ix, searcher, q, understand)
+    pages = best_pages(ix, searcher, built, [doc_id], limit=limit).get(doc_id, [])
     return sorted(pages, key=lambda page: page["page"])
 
 
-def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None) -> dict:
+def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None, understand: bool = True) -> dict:
     """A document's record in the shape of a search hit, plus the pages matching ``q`` and similar documents.
 
     :param ix: an open index
@@ -61,7 +52,7 @@ def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None) -> di
             "file_name": Path(fields.get("relpath") or fields.get("path") or "").name,
             "size": fields.get("size"),
             "indexed_at": fields.get("indexed_at"),
-            "pages": matching_pages(searcher, doc_id, q),
+            "pages": matching_pages(ix, searcher, doc_id, normalize(q or ""), understand),
             "similar": similar_documents(searcher, doc_id, ui_lang=ui_lang, groups=groups),
             "versions": groups.get(doc_id, []),
         }
@@ -94,4 +85,5 @@ def document_file(ix, doc_id: str) -> tuple[Path, str]:
         raise DocumentNotFound(f"the file of document {doc_id!r} is no longer there") from None
     if not real.is_file() or not real.is_relative_to(root):
         raise DocumentNotFound(f"the file of document {doc_id!r} is outside the collection")
-    return real, FILE_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    fmt = FORMATS.get(path.suffix.lower())
+    return real, fmt.media_type if fmt else "application/octet-stream"

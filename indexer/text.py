@@ -88,12 +88,43 @@ class FoldFilter(Filter):
             yield token
 
 
+PAGE_BREAK = "citymigpagebreak"  # joins the pages of a document record; never indexed itself
+PAGE_GAP = 100  # positions between two pages, so a phrase never runs from one page into the next
+
+
+class PageGapFilter(Filter):
+    """Drops ``PAGE_BREAK`` tokens and moves the positions after each one ``PAGE_GAP`` further on.
+
+    A document record holds all its pages in one field (so AND, OR and NOT are decided per document),
+    yet a phrase must still stand on one page, as it does in the page records.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        offset = 0
+        for token in tokens:
+            if token.text == PAGE_BREAK:
+                offset += PAGE_GAP
+                continue
+            if offset and token.positions:
+                token.pos += offset
+            yield token
+
+
+def join_pages(texts) -> str:
+    """Page texts as one document-record field, with page breaks the analyzer turns into position gaps."""
+    return f" {PAGE_BREAK} ".join(texts)
+
+
 def content_analyzer(lang: str):
     """Page text in ``lang``: stop words removed as written, folded, then Snowball-stemmed (see the module)."""
     return (
         RegexTokenizer()
         | LowercaseFilter()
         | StopFilter(lang=lang)
+        | PageGapFilter()
         | FoldFilter()
         | StemFilter(lang=lang, cachesize=50000)
     )

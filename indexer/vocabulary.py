@@ -166,3 +166,8 @@ SORT_LABELS = {
         "fr": "Ajoutés récemment",
     },
 }
+
+
+def counted(works: int, documents: int) -> str:
+    """How every English surface states a result's size: ``17 results · 29 documents`` (works, then versions)."""
+    return f"{works} result{'s' if works != 1 else ''} · {documents} document{'s' if documents != 1 else ''}"

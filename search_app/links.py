@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from flask import url_for
 
-from indexer.search import FILTER_FACETS, SearchRequest
+from indexer.query.request import SearchRequest
+from indexer.vocabulary import FACETS
 
-PARAM = {name: name for name in FILTER_FACETS} | {"doc_type": "type"}  # facet name → query-string name
-ORDER = ("q", "exact", "city", "country", "year", "theme", "lang", "type", "sort", "per_page", "page", "ui", "more")
+PARAM = {facet.name: facet.param for facet in FACETS}  # facet name → query-string name
+ORDER = ("q", "exact", *PARAM.values(), "sort", "per_page", "page", "ui", "more")
 
 
 def state_of(request: SearchRequest, ui: str | None = None, default_per_page: int = 10) -> dict[str, list[str]]:

@@ -7,22 +7,19 @@ Each HTML page and its JSON twin are built by the same function (``_search``,
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
-from markupsafe import Markup
 
 from indexer.documents import get_document
 from indexer.errors import BadQuery
 from indexer.report.export import MAX_EXPORT, to_csv, to_ris
 from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
 from indexer.storage.index import index_exists
-from search_app import files
+from search_app import decorate, files
 from search_app.i18n import (
     FACET_LABELS,
     SORT_LABELS,
     UI_LANGUAGES,
-    country_name,
     facet_value_label,
     own_language_name,
     ui_language,
@@ -31,8 +28,6 @@ from search_app.links import PARAM, Links, state_of
 
 bp = Blueprint("search", __name__)
 
-FACET_ORDER = ("theme", "doc_type", "lang", "country", "city")
-FACET_LIMIT = 8  # values shown before "show all"
 MAX_UI_PER_PAGE = 100
 
 
@@ -66,75 +61,6 @@ def _html(template: str, json_url: str, status: int = 200, **context) -> Respons
     return response
 
 
-def _facet_panels(result: dict, links: Links, expanded: set[str]) -> list[dict]:
-    panels = []
-    for name in FACET_ORDER:
-        counted = result["facets"].get(name, [])
-        active = [str(v) for v in result["filters"].get(name, [])]
-        listed = {str(item["value"]) for item in counted}
-        values = [(item["value"], item["count"]) for item in counted] + [(v, 0) for v in active if v not in listed]
-        if not values:
-            continue
-        # Ticked values stay in sight even when they would be past the first few.
-        values.sort(key=lambda pair: str(pair[0]) not in active)
-        items = [
-            {
-                "value": value,
-                "label": facet_value_label(name, value),
-                "count": count,
-                "selected": str(value) in active,
-                "url": links.toggle(name, value),
-            }
-            for value, count in values
-        ]
-        panels.append(
-            {
-                "name": name,
-                "param": PARAM[name],
-                "label": FACET_LABELS[name],
-                "items": items,
-                "limit": len(items) if name in expanded else FACET_LIMIT,
-                "more_url": links.more(name),
-            }
-        )
-    return panels
-
-
-def _histogram(result: dict, links: Links) -> list[dict]:
-    years = result["facets"].get("year", [])
-    if not years:
-        return []
-    highest = max(item["count"] for item in years)
-    return [
-        {
-            "year": item["value"],
-            "count": item["count"],
-            "level": max(1, round(10 * item["count"] / highest)),
-            "selected": links.selected("year", item["value"]),
-            "url": links.toggle("year", item["value"]),
-        }
-        for item in years
-    ]
-
-
-def _chips(result: dict, links: Links) -> list[dict]:
-    chips = []
-    for name, values in result["filters"].items():
-        if name == "year":
-            chips.append(
-                {"facet": FACET_LABELS["year"], "label": values.replace("-", "–"), "param": "year", "value": values}
-            )
-            continue
-        for value in values:
-            chips.append(
-                {"facet": FACET_LABELS[name], "label": facet_value_label(name, value), "param": PARAM[name]}
-                | {"value": value}
-            )
-    for chip in chips:
-        chip["url"] = links.without(chip["param"], chip["value"])
-    return chips
-
-
 def _alternatives(search_request: SearchRequest, chips: list[dict]) -> list[dict]:
     """For an empty result: how many documents each dropped filter would bring back."""
     alternatives = []
@@ -147,102 +73,9 @@ def _alternatives(search_request: SearchRequest, chips: list[dict]) -> list[dict
             relaxed.filters[name] = [v for v in relaxed.filters.get(name, []) if v != chip["value"]]
             if name == "lang":
                 relaxed.lang = None
-        total = search(live().get(), relaxed)["total"]
-        alternatives.append(chip | {"total": total})
+        found = search(live().get(), relaxed)
+        alternatives.append(chip | {"total": found["total"], "documents": found["documents"]})
     return alternatives
-
-
-def _place_label(facet: str, name: str) -> str:
-    return country_name(name) if facet == "country" else name
-
-
-def _places(understood: dict, query: str, links: Links) -> list[dict]:
-    """The question's places: a scope switch for each one the collection holds, the nearest cities otherwise."""
-    places = []
-    for place in understood["places"]:
-        facet = "city" if place["kind"] == "city" else "country"
-        label = _place_label(facet, place["name"])
-        if place["in_collection"]:
-            places.append(
-                {
-                    "held": True,
-                    "label": label,
-                    "only": links.selected(facet, place["name"]),
-                    "only_url": links.only(facet, place["name"]),
-                    "everywhere_url": links.without(PARAM[facet], place["name"]),
-                }
-            )
-            continue
-        # The nearest city's search asks the same question about it, so the question still finds something.
-        surface = re.compile(rf"(?<!\w){re.escape(place['surface'])}(?!\w)")
-        nearest = [
-            {"label": city, "url": links.only("city", city, q=surface.sub(city, query, count=1))}
-            for city in place["nearest"]
-        ]
-        places.append({"held": False, "label": label, "country": country_name(place["country"]), "nearest": nearest})
-    return places
-
-
-def _understanding(result: dict, links: Links) -> dict | None:
-    """What the page says about how a question was read: corrections, places, preferred themes."""
-    understood = result.get("understood")
-    if not understood:
-        return None
-    correction = None
-    if understood["corrections"] and result.get("did_you_mean"):
-        corrected = result["did_you_mean"]
-        correction = {
-            "corrected": corrected,
-            "corrected_url": links.with_query(corrected),
-            "original": result["query"],
-            "original_url": links.literal(result["query"]),
-        }
-    themes = [
-        {"label": facet_value_label("theme", theme), "url": links.only("theme", theme)}
-        for theme in understood["themes"]
-        if not links.selected("theme", theme)
-    ]
-    places = _places(understood, result["query"], links)
-    if not (correction or places or themes):
-        return None
-    return {"correction": correction, "places": places, "themes": themes}
-
-
-def _mark_query_places(hits: list[dict], understood: dict | None) -> None:
-    """Label the hits about a place the question names ("about Barcelona"), which is why they come first."""
-    if not understood:
-        return
-    cities = {p["name"] for p in understood["places"] if p["kind"] == "city" and p["in_collection"]}
-    countries = {p["name"] for p in understood["places"] if p["kind"] == "country"}
-    countries |= {p["country"] for p in understood["places"] if p["kind"] == "city" and not p["in_collection"]}
-    for hit in hits:
-        if hit.get("about_query_place"):
-            about = [city for city in hit["city"] if city in cities]
-            about += [country_name(code) for code in hit["country"] if code in countries and not about]
-            hit["about"] = ", ".join(about)
-
-
-def _pager(page: int, per_page: int, total: int, links: Links) -> dict:
-    last = max(1, -(-total // per_page))
-    window = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-    numbers: list[int | None] = []
-    for number in window:
-        if numbers and number - (numbers[-1] or 0) > 1:
-            numbers.append(None)  # a gap: …
-        numbers.append(number)
-    return {
-        "page": page,
-        "last": last,
-        "numbers": [{"number": n, "url": links.page(n) if n else None} for n in numbers],
-        "prev": links.page(page - 1) if page > 1 else None,
-        "next": links.page(page + 1) if page < last else None,
-    }
-
-
-def _mark_snippets(hits: list[dict]) -> None:
-    for hit in hits:
-        for page in hit.get("pages") or []:
-            page["snippet"] = Markup(page["snippet"])  # escaped by indexer.search; only <mark> is markup
 
 
 @bp.route("/")
@@ -252,7 +85,7 @@ def home():
     overview = live().cached(f"home:{ui}", lambda ix: search(ix, SearchRequest(sort="newest", per_page=8, ui_lang=ui)))
     links = Links(state_of(SearchRequest(), _ui_param()))
     json_url = url_for("search.api_search", sort="newest", per_page=8)
-    panels = {panel["name"]: panel for panel in _facet_panels(overview, links, expanded=set())}
+    panels = {panel["name"]: panel for panel in decorate.facet_panels(overview, links, expanded=set())}
     themes = {item["value"]: item["count"] for item in overview["facets"].get("theme", [])}
     return _html(
         "home.html",
@@ -260,7 +93,7 @@ def home():
         overview=overview,
         panels=panels,
         themes=[{"value": t, "label": facet_value_label("theme", t), "count": themes.get(t, 0)} for t in THEMES],
-        bars=_histogram(overview, links),
+        bars=decorate.histogram(overview, links),
         links=links,
     )
 
@@ -273,23 +106,23 @@ def search_page():
     search_request, result = _search(request.args)
     state = state_of(search_request, _ui_param(), current_app.config["PER_PAGE"])
     links = Links(state)
-    chips = _chips(result, links)
-    _mark_snippets(result["hits"])
-    _mark_query_places(result["hits"], result["understood"])
+    chips = decorate.chips(result, links)
+    result = result | {"hits": [decorate.shown(hit, result["understood"]) for hit in result["hits"]]}
     expanded = set(request.args.getlist("more"))
     return _html(
         "search.html",
         links.current("search.api_search"),
         result=result,
         links=links,
-        panels=_facet_panels(result, links, expanded),
-        bars=_histogram(result, links),
+        panels=decorate.facet_panels(result, links, expanded),
+        bars=decorate.histogram(result, links),
         chips=chips,
+        notices=decorate.notices(result, links),
         alternatives=_alternatives(search_request, chips) if not result["total"] and chips else [],
-        pager=_pager(result["page"], result["per_page"], result["total"], links),
+        pager=decorate.pager(result["page"], result["per_page"], result["total"], links),
         sorts=[(name, SORT_LABELS[name]) for name in SORTS],
         suggestion_url=links.with_query(result["did_you_mean"]) if result.get("did_you_mean") else None,
-        understanding=_understanding(result, links),
+        understanding=decorate.understanding(result, links),
         year_range=(search_request.year_from, search_request.year_to),
     )
 
@@ -350,9 +183,8 @@ def export_ris():
 def document(doc_id: str):
     """A document's metadata (each value linked to its search), its pages matching q, similar practices elsewhere."""
     q = request.args.get("q", "")
-    doc = get_document(live().get(), doc_id, q, ui_lang=ui_language())
-    _mark_snippets([doc])
-    _mark_snippets(doc["similar"])
+    doc = get_document(live().get(), doc_id, q, ui_lang=ui_language(), understand=request.args.get("exact") != "1")
+    doc = decorate.shown(doc) | {"similar": [decorate.shown(hit) for hit in doc["similar"]]}
     links = Links(state_of(SearchRequest(q=q), _ui_param()))
     facets = [
         (name, FACET_LABELS[name], [(value, facet_value_label(name, value)) for value in values])
@@ -372,7 +204,10 @@ def document(doc_id: str):
 @bp.route("/api/doc/<doc_id>")
 def api_document(doc_id: str):
     """JSON twin of /doc/<id>."""
-    return jsonify(get_document(live().get(), doc_id, request.args.get("q", ""), ui_lang=ui_language()))
+    understood = request.args.get("exact") != "1"
+    return jsonify(
+        get_document(live().get(), doc_id, request.args.get("q", ""), ui_lang=ui_language(), understand=understood)
+    )
 
 
 @bp.route("/doc/<doc_id>/file")

@@ -67,3 +67,15 @@ def search_json(index_dir: Path, *args: str) -> dict:
     result = run_cli("search", *args, "--index", index_dir, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """An index of the bundled collection (corpus/), built once with the real CLI: the documents users meet."""
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    result = run_cli("index", CORPUS, "--index", index_dir, "--json")
+    assert result.exit_code == 0, result.output
+    return index_dir

@@ -73,14 +73,14 @@ def client(session_index):
     return create_app({"INDEX_DIR": str(session_index), "TESTING": True}).test_client()
 
 
-def test_export_routes_take_the_search_query_string_and_every_page(client):
-    total = client.get("/api/search?per_page=2").get_json()["total"]
+def test_export_routes_hold_every_document_of_every_page_of_the_result(client):
+    total = client.get("/api/search?per_page=2").get_json()["documents"]  # a row per language version
     response = client.get("/search.csv?per_page=2&page=2")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     assert len(list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))) == total
     ris = client.get("/search.ris?q=Bibliothek&lang=de")
     assert ris.mimetype == "application/x-research-info-systems"
     body = ris.get_data(as_text=True)
-    assert body.count("TY  - ") == client.get("/api/search?q=Bibliothek&lang=de").get_json()["total"]
+    assert body.count("TY  - ") == client.get("/api/search?q=Bibliothek&lang=de").get_json()["documents"]
     assert "UR  - http://localhost/doc/" in body and "N1  - Matching pages" in body
     assert client.get("/search.csv?year=abc").status_code == 400

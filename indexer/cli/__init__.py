@@ -17,6 +17,7 @@ from indexer.cli.common import Progress, echo_json, fail, index_option, json_opt
 from indexer.cli.serve import serve
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
+from indexer.vocabulary import counted
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,7 +145,10 @@ def search(query, index_dir, limit, page, city, country, year, theme, lang, doc_
 def _print_result(result: dict) -> None:
     first = (result["page"] - 1) * result["per_page"]
     described = f"match {result['query']!r}" if result["query"] else "in the collection"
-    click.echo(f"{result['total']} documents {described}")
+    click.echo(f"{counted(result['total'], result['documents'])} {described}")
+    for notice in result["notices"]:
+        nearest = f"; its cities in {notice['country']}: {', '.join(notice['nearest'])}" if notice["nearest"] else ""
+        click.echo(f"No document in the collection is about {notice['value']}{nearest}")
     for rank, hit in enumerate(result["hits"], start=first + 1):
         score = f"  score {hit['score']:.2f}" if hit["score"] is not None else ""
         facets = " · ".join(
@@ -210,7 +214,7 @@ def status(index_dir, as_json) -> None:
         return
     languages = ", ".join(f"{lang} {count}" for lang, count in info["languages"].items()) or "none"
     click.echo(f"index:        {info['index']}")
-    click.echo(f"documents:    {info['documents']}")
+    click.echo(f"documents:    {info['documents']} ({info['works']} works: language versions of one work count once)")
     click.echo(f"pages:        {info['pages']}")
     click.echo(f"languages:    {languages}")
     click.echo(f"last updated: {info['last_updated'] or 'never'}")

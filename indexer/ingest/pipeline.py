@@ -119,7 +119,9 @@ def time_limit(seconds: float):
         raise FileTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-fire every 50 ms after the limit: pypdf catches broad exceptions in places (it logs the
+    # FileTimeout as a warning and goes on), so one signal alone can be swallowed.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:

@@ -30,7 +30,9 @@ from indexer.errors import IndexBusy
 from indexer.ingest.discover import SourceFile, find_files
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
 from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
+from indexer.storage.records import split_values
 from indexer.storage.schema import build_schema, content_field
+from indexer.text import join_pages
 
 
 @dataclass
@@ -131,11 +133,16 @@ def _doc_record(doc: ExtractedDoc, overrides: Overrides | None) -> dict:
     return record | facet_fields(extracted, overrides)
 
 
+def _page_lang(doc: ExtractedDoc, page: dict) -> str:
+    """The language a page is indexed in: its own when it is one of the document's, else the document's."""
+    # A short page's own guess is noise; a page in another of the document's languages keeps it.
+    return page["lang"] if page["lang"] in doc.langs and len(page["text"]) >= 200 else doc.lang
+
+
 def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
     page_cities = doc.facets.page_cities if doc.facets else {}
     for page in doc.iter_pages():
-        # A short page's own guess is noise; a page in another of the document's languages keeps it.
-        lang = page["lang"] if page["lang"] in doc.langs and len(page["text"]) >= 200 else doc.lang
+        lang = _page_lang(doc, page)
         record = {
             "id": f"{doc.source.doc_id}:{page['page']}",
             "doc_id": doc.source.doc_id,
@@ -152,11 +159,44 @@ def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
         yield record
 
 
+def document_content(pages: Iterable[tuple[str, str, list[str]]]) -> dict:
+    """A document record's searchable text: every page, by language, and every page's cities.
+
+    ``pages``: (language, text, cities) of each page in order. The document record holds the
+    whole text so that AND, OR and NOT decide whether a *document* matches, and ranking scores
+    documents; the page records still say which pages to show.
+    """
+    texts: dict[str, list[str]] = {}
+    cities: set[str] = set()
+    for lang, text, page_cities in pages:
+        if text:
+            texts.setdefault(lang, []).append(text)
+        cities.update(page_cities)
+    content = {content_field(lang): join_pages(parts) for lang, parts in texts.items()}
+    return content | {"page_city": ",".join(sorted(cities))}
+
+
+def _doc_content(doc: ExtractedDoc) -> dict:
+    page_cities = doc.facets.page_cities if doc.facets else {}
+    return document_content(
+        (_page_lang(doc, page), page["text"], page_cities.get(page["page"], [])) for page in doc.iter_pages()
+    )
+
+
+def _stored_content(searcher, doc_id: str) -> dict:
+    """The searchable text of an indexed document, rebuilt from its stored page records."""
+    pages = sorted(searcher.documents(doc_id=doc_id, kind="page"), key=lambda fields: fields.get("page") or 0)
+    return document_content(
+        (fields.get("lang") or "en", fields.get("text") or "", split_values(fields.get("page_city")))
+        for fields in pages
+    )
+
+
 def _write_doc(writer, doc: ExtractedDoc, replace: bool, overrides: Overrides | None) -> None:
     if replace:
         writer.delete_by_term("doc_id", doc.source.doc_id)
     with writer.group():
-        writer.add_document(**_doc_record(doc, overrides))
+        writer.add_document(**_doc_record(doc, overrides), **_doc_content(doc))
         for record in _page_records(doc):
             writer.add_document(**record)
 
@@ -171,6 +211,8 @@ def _rewrite_doc_record(writer, stored: dict, overrides: Overrides | None, sourc
     if source is not None:
         record |= {"size": source.size, "mtime": source.mtime}
     record |= facet_fields(Facets.from_dict(extracted), overrides)
+    with writer.searcher() as searcher:
+        record |= _stored_content(searcher, stored["doc_id"])
     writer.update_document(**record)
 
 

@@ -14,13 +14,16 @@ from __future__ import annotations
 from whoosh.query import Or, Phrase, Query, Term
 
 from indexer.enrich.places import Gazetteer
+from indexer.lexicon.dictionary import is_dictionary_word
 from indexer.query import suggest
 from indexer.query.understand import Resources, Understanding
 from indexer.storage.schema import content_field
+from indexer.text import fold
 from indexer.vocabulary import LANGUAGES
 
 TRANSLATION_BOOST = 0.35
 PLACE_BOOST = 2.0
+INFLECTION = 3
 Origins = dict[tuple[str, str], dict]  # (field, indexed term) → {"word", "label", "lang"} for translated terms
 
 
@@ -34,28 +37,44 @@ def text_query(schema, field: str, text: str, boost: float = 1.0) -> Query | Non
     return Phrase(field, terms, boost=boost)
 
 
+def same_word(word: str, label: str) -> bool:
+    """True when a thesaurus label is the word itself, inflected: one folded form begins the other,
+    at most ``INFLECTION`` letters apart (``Integrationskurs``/``Integrationskurse``, ``rumour``/``rumours``)."""
+    a, b = sorted((fold(word), fold(label)), key=len)
+    return " " not in b and b.startswith(a) and len(b) - len(a) <= INFLECTION and len(a) >= 4
+
+
 def _all_fields(schema, text: str) -> list[Query]:
     queries = [text_query(schema, content_field(lang), text) for lang in LANGUAGES]
     return [q for q in queries if q is not None]
 
 
-def understood_queries(schema, understood: Understanding) -> tuple[Query | None, Query | None, Origins]:
-    """(page query, title query, origins of translated terms) for an understood question."""
+def understood_queries(schema, understood: Understanding) -> tuple[Query | None, Query | None, Origins, Query | None]:
+    """(page query, title query, origins of translated terms, the page query without its translations)."""
     units: list[Query] = []
+    own_units: list[Query] = []
     titles: list[Query] = []
     origins: Origins = {}
     for word in understood.words:
         alternatives = _all_fields(schema, word)
+        literal = list(alternatives)
         own = {term for query in alternatives for term in query.iter_all_terms()}
         for lang, label in understood.translations.get(word, []):
-            query = text_query(schema, content_field(lang), label, boost=TRANSLATION_BOOST)
+            inflection = same_word(word, label)  # "Integrationskurse" for "Integrationskurs": no translation
+            query = text_query(schema, content_field(lang), label, boost=1.0 if inflection else TRANSLATION_BOOST)
             if query is None or set(query.iter_all_terms()) <= own:
                 continue
             alternatives.append(query)
+            if inflection:
+                literal.append(query)
+                own |= set(query.iter_all_terms())
+                continue
             for term in set(query.iter_all_terms()) - own:
                 origins.setdefault(term, {"word": word, "label": label, "lang": lang})
         if alternatives:
             units.append(Or(alternatives))
+        if literal:
+            own_units.append(Or(literal))
         title = text_query(schema, "title", word)
         if title is not None:
             titles.append(title)
@@ -63,14 +82,17 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
         if place.kind == "city":
             # Pages where the gazetteer saw this city, not pages where its name is a common word ("Nice").
             units.append(Term("page_city", place.name, boost=PLACE_BOOST))
+            own_units.append(units[-1])
         if not place.in_collection:
             continue  # its name as text would only find its namesakes ("nice", "reading")
         for name in {place.surface, place.name}:
             units.extend(_all_fields(schema, name))
+            own_units.extend(_all_fields(schema, name))
             title = text_query(schema, "title", name)
             if title is not None:
                 titles.append(title)
-    return (Or(units) if units else None), (Or(titles) if titles else None), origins
+    title_query = Or(titles) if titles else None
+    return (Or(units) if units else None), title_query, origins, (Or(own_units) if own_units else None)
 
 
 def _values(searcher, field: str) -> list[str]:
@@ -91,7 +113,10 @@ def resources_for(searcher, places: tuple[dict[str, str], frozenset[str]], thesa
     gazetteer = Gazetteer.load()
 
     def known_word(word: str) -> bool:
-        return bool(suggest.word_frequency(searcher, word.lower()))
+        """In the index, in a dictionary of the four languages, or a place name: never corrected."""
+        if suggest.word_frequency(searcher, word.lower()) or is_dictionary_word(word):
+            return True
+        return bool(gazetteer.lookup_city(word) or gazetteer.lookup_country(word))
 
     def suggest_word(word: str) -> str | None:
         return suggest.correct_word(searcher, word)

@@ -14,6 +14,7 @@ import html
 import re
 from functools import lru_cache
 
+from indexer.storage.schema import content_field
 from indexer.text import fold
 
 WORD = re.compile(r"\w+(?:\.?\w+)*")  # whoosh's RegexTokenizer default
@@ -83,3 +84,15 @@ def query_terms(query, field: str) -> set[str]:
         if name == field:
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return terms
+
+
+def page_snippets(searcher, query, docnums: list[int]) -> list[dict]:
+    """``{"page", "snippet"}`` for page records, with the words ``query`` matched marked."""
+    pages = []
+    for docnum in docnums:
+        fields = searcher.stored_fields(docnum)
+        text, field = fields.get("text") or "", content_field(fields.get("lang") or "en")
+        terms = query_terms(query, field)
+        found = snippet(text, terms, searcher.schema[field].analyzer) if field in searcher.schema else ""
+        pages.append({"page": fields["page"], "snippet": found or html.escape(text[:200])})
+    return pages

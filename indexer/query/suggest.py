@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.lexicon.dictionary import is_dictionary_word
 from indexer.storage.schema import content_field
 from indexer.vocabulary import LANGUAGES
 
@@ -67,8 +68,8 @@ def _surface(searcher, field: str, term: str) -> str | None:
 def correct_word(searcher, word: str) -> str | None:
     """The closest more frequent word of the index for a missing or rare ``word``, or None."""
     lowered = word.lower()
-    if len(lowered) < MIN_LENGTH or _is_stopword(searcher, lowered):
-        return None
+    if len(lowered) < MIN_LENGTH or _is_stopword(searcher, lowered) or is_dictionary_word(lowered):
+        return None  # a real word of one of the four languages is never "corrected" (fight → first)
     known = word_frequency(searcher, lowered)
     if known > RARE:
         return None

@@ -57,3 +57,26 @@ def group_versions(
         preferred = next((v["id"] for v in versions if v["lang"] == ui_lang and v["id"] in in_results), doc_id)
         shown.append((preferred, versions))
     return shown
+
+
+def works(matching: list[str], groups: dict[str, list[dict]], ui_lang: str | None, key) -> list[tuple[str, list[str]]]:
+    """The matching documents as works, in the order of the version each one shows: (shown id, matching ids).
+
+    The version shown is the reader's language version when it matches, else the matching version that
+    ``key`` puts first; the work is then placed by that same version's key, so what a hit shows (its year,
+    its title, its score) is what it was sorted by.
+    """
+    matched = set(matching)
+    seen: set[str] = set()
+    found: list[tuple[str, list[str]]] = []
+    for doc_id in matching:
+        if doc_id in seen:
+            continue
+        members = [v["id"] for v in groups.get(doc_id, []) if v["id"] in matched] or [doc_id]
+        seen.update(members)
+        members.sort(key=key)
+        langs = {v["id"]: v["lang"] for v in groups.get(doc_id, [])}
+        shown = next((m for m in members if ui_lang and langs.get(m) == ui_lang), members[0])
+        found.append((shown, members))
+    found.sort(key=lambda work: key(work[0]))
+    return found

@@ -83,9 +83,12 @@ def _stopwords() -> frozenset[str]:
 STOPWORDS = _stopwords()
 
 
+_QUESTION_MARKS = re.compile(r"¿|\?+(?=\s|$)")  # "¿cómo …?" asks; "bancari?" inside a word is a wildcard
+
+
 def has_syntax(text: str) -> bool:
-    """True when the query uses search syntax, which is then taken literally."""
-    return bool(_SYNTAX.search(text))
+    """True when the query uses search syntax, which is then taken literally (a question's ? is not syntax)."""
+    return bool(_SYNTAX.search(_QUESTION_MARKS.sub(" ", text)))
 
 
 @dataclass

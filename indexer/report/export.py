@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 MAX_EXPORT = 1000  # documents in one export: all pages of a result list, up to this many
 CSV_COLUMNS = (
+    "work",
     "id",
     "title",
     "year",
@@ -41,13 +42,25 @@ def _pages(hit: dict) -> list[int]:
     return sorted({page["page"] for page in hit.get("pages") or []})
 
 
+def documents_of(result: dict) -> list[tuple[dict, dict]]:
+    """(work's hit, document) for every document of a result: each matching language version of each hit,
+    the one shown first (it carries the matching pages). Exports hold every document a result counts."""
+    rows = []
+    for hit in result["hits"]:
+        rows.append((hit, hit))
+        rows += [(hit, doc) for doc in hit.get("documents") or [] if doc["id"] != hit["id"]]
+    return rows
+
+
 def to_csv(result: dict, doc_url: Callable[[str], str]) -> str:
-    """One row per hit with its facets, the numbers of its matching pages and the URL of its document page."""
+    """One row per document (language version) with the work it belongs to, its facets, the numbers of
+    its matching pages and the URL of its document page."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for hit in result["hits"]:
+    for work, hit in documents_of(result):
         row = (
+            work["id"],
             hit["id"],
             hit.get("title"),
             hit.get("year"),
@@ -86,12 +99,15 @@ def to_ris(result: dict, doc_url: Callable[[str], str], file_url: Callable[[str]
         if value not in (None, ""):
             lines.append(f"{name}  - {_ris_value(value)}")
 
-    for hit in result["hits"]:
+    for work, hit in documents_of(result):
         tag("TY", _ris_type(hit))
         tag("ID", hit["id"])
         tag("TI", hit.get("title") or "(untitled)")
         tag("PY", hit.get("year"))
         tag("LA", hit.get("lang"))
+        for version in work.get("versions") or []:
+            if version["id"] != hit["id"]:
+                tag("N1", f"Also in {version['lang']}: {version.get('title') or ''} ({doc_url(version['id'])})")
         for keyword in [*(hit.get("city") or []), *(hit.get("country") or []), *(hit.get("theme") or [])]:
             tag("KW", keyword)
         tag("UR", doc_url(hit["id"]))

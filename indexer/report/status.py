@@ -8,22 +8,26 @@ from pathlib import Path
 from whoosh.query import Term
 from whoosh.sorting import FieldFacet
 
+from indexer.query.translations import translation_key
 from indexer.storage.index import open_index, read_run_report
 
 
 def index_status(index_dir: Path) -> dict:
-    """Documents, pages, languages, last update and the files that failed in the last run."""
+    """Documents (language versions), works, pages, languages, last update and the files that failed last run."""
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         documents = searcher.search(Term("kind", "doc"), limit=None, groupedby={"lang": FieldFacet("lang")})
         languages = {lang: len(docnums) for lang, docnums in documents.groups("lang").items() if lang}
         pages = len(searcher.search(Term("kind", "page"), limit=None, scored=False).docs())
         total_docs = len(documents)
+        paths = [fields.get("relpath") or fields.get("path") or "" for fields in searcher.documents(kind="doc")]
+        works = len({translation_key(path) or path for path in paths})
     report = read_run_report(index_dir) or {}
     finished = report.get("finished")
     return {
         "index": str(index_dir),
         "documents": total_docs,
+        "works": works,
         "pages": pages,
         "languages": dict(sorted(languages.items(), key=lambda item: -item[1])),
         "last_updated": datetime.fromtimestamp(finished, UTC).isoformat(timespec="seconds") if finished else None,
