@@ -41,5 +41,11 @@ class DocumentNotFound(CitymigError):
     exit_code = 2
 
 
+class ClusterError(CitymigError):
+    """The Dask cluster cannot be used: distributed is not installed or the scheduler does not answer."""
+
+    exit_code = 4
+
+
 class ExtractionError(Exception):
     """A file cannot be read; the message says why in a librarian's words."""

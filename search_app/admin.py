@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 import threading
 import time
-from collections import deque
 
 from flask import abort, current_app, request, session
 
@@ -31,37 +31,45 @@ BAD_TOKEN = "This form has expired or did not come from this site: reload the pa
 
 
 class LoginLimiter:
-    """Failed login attempts per client within a sliding window."""
+    """Failed login attempts per client within a sliding window, shared by every worker process.
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW) -> None:
-        self.max_failures, self.window = max_failures, window
-        self._failures: dict[str, deque[float]] = {}
+    ``citymig serve`` runs several processes; a count kept in one of them would let a client try
+    ``MAX_FAILURES`` times per process. The failures live in a small SQLite file instead (in the
+    index folder, or in memory for an app without one), which every process reads and writes.
+    """
+
+    def __init__(self, path: str = ":memory:", max_failures: int = MAX_FAILURES, window: float = WINDOW) -> None:
+        self.max_failures, self.window, self.path = max_failures, window, path
+        self._memory = sqlite3.connect(":memory:", check_same_thread=False) if path == ":memory:" else None
         self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS failures (client TEXT, at REAL)")
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+    def _connect(self) -> sqlite3.Connection:
+        return self._memory or sqlite3.connect(self.path, timeout=5)
+
+    def _recent(self, db: sqlite3.Connection, key: str, now: float) -> list[float]:
+        db.execute("DELETE FROM failures WHERE at <= ?", (now - self.window,))
+        return [at for (at,) in db.execute("SELECT at FROM failures WHERE client = ? ORDER BY at", (key,))]
 
     def retry_after(self, key: str) -> int:
         """Seconds until ``key`` may try again (0: now)."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._recent(key, now)
-            if len(failures) < self.max_failures:
-                return 0
-            return max(1, int(failures[0] + self.window - now) + 1)
+        now = time.time()
+        with self._lock, self._connect() as db:
+            failures = self._recent(db, key, now)
+        if len(failures) < self.max_failures:
+            return 0
+        return max(1, int(failures[0] + self.window - now) + 1)
 
     def failed(self, key: str) -> None:
         """Count a failed attempt."""
-        with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
+        with self._lock, self._connect() as db:
+            db.execute("INSERT INTO failures VALUES (?, ?)", (key, time.time()))
 
     def succeeded(self, key: str) -> None:
         """Forget ``key``'s failures."""
-        with self._lock:
-            self._failures.pop(key, None)
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM failures WHERE client = ?", (key,))
 
 
 def configured() -> bool:

@@ -41,6 +41,7 @@ from search_app import admin
 from search_app.i18n import FACET_LABELS
 from search_app.reindex import Reindexer, upload_problem
 
+LOGIN_FAILURES = "citymig-login-failures.sqlite"
 bp = Blueprint("library", __name__)
 
 UPLOAD_FORMATS = ("pdf", "html", "markdown", "text", "docx", "odt")  # names in indexer.vocabulary.FORMATS
@@ -65,7 +66,9 @@ def _limiter() -> admin.LoginLimiter:
 def init_app(app) -> None:
     """Register the blueprint and what it keeps per app: the reindexer and the login limiter."""
     app.extensions["citymig_reindexer"] = Reindexer(Path(app.config["INDEX_DIR"]))
-    app.extensions["citymig_login_limiter"] = admin.LoginLimiter()
+    index_dir = Path(app.config["INDEX_DIR"])
+    shared = index_dir / LOGIN_FAILURES if index_dir.is_dir() else None  # seen by every worker process
+    app.extensions["citymig_login_limiter"] = admin.LoginLimiter(str(shared) if shared else ":memory:")
     app.register_blueprint(bp)
 
 

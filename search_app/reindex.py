@@ -3,11 +3,14 @@
 This is the only module of search_app allowed to import ``indexer.ingest`` (see the narrow
 ``ignore_imports`` of the read-side contract in setup.cfg): every other page only reads the index.
 A run's progress (files done / total, the last file, failures so far) is kept in one ``Progress``
-object that the server-sent-event stream waits on.
+object, and written to ``citymig-reindex.json`` in the index folder: ``citymig serve`` runs several
+worker processes, and the one that streams the events to the page is not always the one running the
+reindex, so every worker reads the progress from that file when the run is not its own.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -21,6 +24,8 @@ from indexer.ingest.pipeline import Failed
 from indexer.ingest.writer import index_paths
 
 HOLDER = "the web app's reindex"
+PROGRESS_FILE = "citymig-reindex.json"
+POLL_SECONDS = 0.25
 
 
 @dataclass
@@ -51,23 +56,53 @@ class Reindexer:
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
 
+    @property
+    def _shared(self) -> Path:
+        return self.index_dir / PROGRESS_FILE
+
     def _update(self, **values) -> None:
         with self._changed:
             for name, value in values.items():
                 setattr(self.progress, name, value)
-            self.progress.version += 1
+            self.progress.version = max(self.progress.version + 1, time.time_ns())  # grows across processes
+            self._publish()
             self._changed.notify_all()
 
+    def _publish(self) -> None:
+        """Write the progress for the other worker processes (atomically: a reader never sees half of it)."""
+        if not self.index_dir.is_dir():
+            return
+        tmp = self._shared.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.progress.to_dict()), encoding="utf-8")
+        os.replace(tmp, self._shared)
+
+    def _published(self) -> dict | None:
+        try:
+            return json.loads(self._shared.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
     def snapshot(self) -> dict:
-        """The progress as it is now."""
+        """The progress as it is now: this process's run, else the last one any worker published."""
         with self._changed:
-            return self.progress.to_dict()
+            own = self.progress.to_dict()
+        if self.running():
+            return own
+        shared = self._published()
+        return shared if shared and shared.get("version", 0) > own["version"] else own
 
     def wait_for_change(self, version: int, timeout: float) -> dict:
         """The progress once its version differs from ``version`` (or after ``timeout`` seconds)."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.progress.version != version, timeout=timeout)
-            return self.progress.to_dict()
+        if self.running():
+            with self._changed:
+                self._changed.wait_for(lambda: self.progress.version != version, timeout=timeout)
+                return self.progress.to_dict()
+        deadline = time.monotonic() + timeout  # another process's run: read what it publishes
+        while True:
+            found = self.snapshot()
+            if found["version"] != version or time.monotonic() >= deadline:
+                return found
+            time.sleep(POLL_SECONDS)
 
     def running(self) -> bool:
         """True while a reindex runs."""
@@ -78,7 +113,8 @@ class Reindexer:
         with self._changed:
             if self.running():
                 return False
-            self.progress = Progress(state="running", started=time.time(), version=self.progress.version + 1)
+            self.progress = Progress(state="running", started=time.time(), version=time.time_ns())
+            self._publish()
             self._thread = threading.Thread(target=self._run, args=(roots,), name="citymig-reindex", daemon=True)
             self._thread.start()
             self._changed.notify_all()

@@ -38,8 +38,14 @@ def cli() -> None:
 @click.option(
     "--commit-every", type=click.IntRange(min=1), default=200, show_default=True, help="Documents between commits."
 )
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Extract on this Dask cluster (pip install 'citymig[cluster]'); the index is written here.",
+)
 @json_option
-def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json) -> None:
+def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, scheduler, as_json) -> None:
     """Index the documents under PATHS (folders are walked recursively) [default: corpus/].
 
     Formats: PDF, HTML, Markdown and plain text. A rerun processes only new
@@ -52,7 +58,11 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
             raise click.UsageError(f"no PATH given and no {DEFAULT_CORPUS}/ folder here")
         paths = (Path(DEFAULT_CORPUS),)
     config = IndexConfig(
-        index_dir=index_dir or default_index_dir(), file_timeout=timeout, lock_timeout=wait, commit_every=commit_every
+        index_dir=index_dir or default_index_dir(),
+        file_timeout=timeout,
+        lock_timeout=wait,
+        commit_every=commit_every,
+        scheduler=scheduler,
     )
     if jobs:
         config.jobs = jobs

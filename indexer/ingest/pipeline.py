@@ -115,10 +115,12 @@ class FileTimeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float):
-    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible)."""
+    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible).
+
+    In any other thread (a Dask worker's, or the web app's admin thread with one file to extract) there
+    is no alarm signal to use, and no limit; worker processes keep it.
+    """
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        # Signals reach only the main thread: a run started by the web app's admin thread (with
-        # one file to extract) goes without the per-file limit; its worker processes keep it.
         yield
         return
 

@@ -236,7 +236,12 @@ def _overrides_changed(stored: dict, overrides: Overrides | None) -> bool:
 
 
 def _run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, spool_dir: str) -> Iterator:
-    """Yield the result of ``process_file`` for every task, in parallel when jobs > 1."""
+    """Yield the result of ``process_file`` for every task: on the Dask cluster, or here, in parallel when jobs > 1."""
+    if config.scheduler and tasks:
+        from indexer.ingest.cluster import run_on_cluster
+
+        yield from run_on_cluster(tasks, config.scheduler, spool_dir, config.file_timeout)
+        return
     if config.jobs == 1 or len(tasks) <= 1:
         for source, known in tasks:
             yield process_file(source, known, spool_dir, config.file_timeout)
