@@ -4,11 +4,14 @@
     python -m bench --bundled-only           # corpus/ only
     python -m bench --scaled queries http    # some benchmarks, scaled collection only
     python -m bench --quick                  # smoke run on corpus/ (well under 2 minutes)
+    python -m bench --scaled --tex indexing  # also Debian's TeX-made manuals (indexing only)
 
 Benchmarks: indexing, memory, incremental, queries (with the tantivy
 reference), http, quality. The scaled collection is generated into
 bench/cache/scaled/ first when missing or out of date. Indexes and the
-tantivy reference live in bench/cache/work/<collection>/.
+tantivy reference live in bench/cache/work/<collection>/. After the table
+of every figure comes issue 11's table (bench.issue_table): each figure with
+its reference measured in the same run.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ import traceback
 from importlib import metadata as pkg_metadata
 from pathlib import Path
 
-from bench import scaled
+from bench import scaled, tex
 from bench.indexing import page_count, pdf_files, peak_memory_largest, run_index, throughput
+from bench.issue_table import issue_rows
 from bench.report import rows_of, table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,6 +114,12 @@ def scaled_collection(report: dict, jobs: int | None, reuse: bool = False) -> Co
     corpus = scaled.SCALED_DIR / "corpus"
     pages = {corpus / e["path"]: e["pages"] for e in manifest["files"] if e["path"].endswith(".pdf")}
     return Collection("scaled", corpus, pages, mutable=True)
+
+
+def tex_collection() -> Collection:
+    """Debian's TeX-made manuals installed here (bench.tex), read only; only the indexing benchmark uses them."""
+    pdfs = tex.collect()
+    return Collection("tex", tex.TEX_DIR, {p: page_count(p) for p in pdfs}, mutable=False)
 
 
 def new_report_file() -> Path:
@@ -196,7 +206,9 @@ def bench_http(coll: Collection, args) -> dict:
         )
         for spec in group
     ]
-    return run_http(coll.ensure_index(), mixed, requests=args.http_requests, budget_s=args.http_budget)
+    return run_http(
+        coll.ensure_index(), mixed, requests=args.http_requests, budget_s=args.http_budget, workers=args.http_workers
+    )
 
 
 def bench_quality(coll: Collection, args) -> dict | None:
@@ -247,6 +259,10 @@ def parse_args(argv: list[str] | None):
         "--reuse-scaled", action="store_true", help="keep the scaled collection even if corpus_src/ changed since"
     )
     parser.add_argument("--no-reference", action="store_true", help="skip the tantivy reference")
+    parser.add_argument("--tex", action="store_true", help="also index Debian's TeX-made manuals (bench.tex)")
+    parser.add_argument(
+        "--http-workers", type=int, default=None, help="citymig serve --workers for the http benchmark [its default]"
+    )
     args = parser.parse_args(argv)
     unknown = [b for b in args.benchmarks if b not in BENCHMARKS]
     if unknown:
@@ -279,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         collections.append(bundled_collection)
     if not args.bundled_only:
         collections.append(lambda: scaled_collection(report, args.generate_jobs, args.reuse_scaled))
+    if args.tex:
+        collections.append(tex_collection)
     failures = 0
     started = time.perf_counter()
     for make in collections:
@@ -288,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         save()
         for name in chosen:
+            if coll.name == "tex" and name != "indexing":
+                continue  # a handful of manuals: nothing to query, the throughput is the figure
             log(f"{coll.name}: {name}")
             bench_started = time.perf_counter()
             try:
@@ -302,8 +322,12 @@ def main(argv: list[str] | None = None) -> int:
             save()
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     report["rows"] = rows_of(report)
+    report["issue_rows"] = issue_rows(report)
     save()
     print(table(report["rows"]))
+    if report["issue_rows"]:
+        print("\nIssue 11's table (references measured in the same run):\n")
+        print(table(report["issue_rows"]))
     print(f"\nreport: {args.out}  ({report['total_seconds']:.0f} s)")
     return 1 if failures else 0
 

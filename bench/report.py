@@ -153,13 +153,15 @@ def _http_rows(coll: str, data: dict, scaled: bool) -> list[Row]:
     if data.get("error"):
         return [_row("http", coll, "server", f"error: {data['error'][:80]}")]
     for endpoint, levels in data.items():
+        if not isinstance(levels, dict):
+            continue  # "server": how it ran
         for clients, figures in levels.items():
             rps_goal = endpoint == "/api/search" and clients == "4"
             rows.append(
                 _row(
                     "http",
                     coll,
-                    f"{endpoint} {clients} clients: requests/s ({figures['requests']} requests)",
+                    f"{endpoint} {clients} clients: requests/s ({figures['requests']} distinct queries)",
                     figures["rps"],
                     "≥ 100" if rps_goal else "",
                     figures["rps"] >= 100 if rps_goal else None,

@@ -1,7 +1,9 @@
 """HTTP load on the real server: ``citymig serve`` on 127.0.0.1, clients in threads.
 
 For ``/api/search`` and ``/search``, at each concurrency level (1, 4, 16
-clients) a fixed number of requests is sent (fewer when a time budget per
+clients) a fixed number of requests is sent, every one a distinct query
+(the list goes on where the last level stopped: no request repeats one the
+server has answered, so none is a cache hit) (fewer when a time budget per
 level runs out first) (each client a keep-alive
 ``http.client`` connection taking the next URL from a shared list drawn from
 the query benchmark's specs), so the run stops by itself. Measured: requests
@@ -47,19 +49,38 @@ def query_string(spec: dict) -> str:
 class Server:
     """``citymig serve`` as a subprocess, up once /healthz answers 200."""
 
-    def __init__(self, index_dir: Path, threads: int | None = None) -> None:
+    def __init__(self, index_dir: Path, threads: int | None = None, workers: int | None = None) -> None:
         self.port = free_port()
         cmd = citymig_cmd("serve", "--index", str(index_dir), "--host", HOST, "--port", str(self.port))
         if threads:
             cmd += ["--threads", str(threads)]
+        if workers:
+            cmd += ["--workers", str(workers)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.output: list[str] = []
+        # Read the server's output as it comes: a full pipe would block it mid-benchmark.
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        for line in self.proc.stderr:
+            if len(self.output) < 200:
+                self.output.append(line.rstrip())
+
+    def description(self) -> str:
+        """How the server runs, from its start-up line ("gunicorn, 2 workers x 8 threads"); waitress without one."""
+        for line in self.output:
+            if line.startswith("citymig serving") and line.endswith(")"):
+                return line.rsplit("(", 1)[1][:-1]
+        return "waitress, 1 process"
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Poll /healthz until it answers 200; raise RuntimeError with the server's output if it never does."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.proc.returncode}): {self.proc.stderr.read()[-1500:]}")
+                self._reader.join(2)
+                raise RuntimeError(f"the server exited ({self.proc.returncode}): {' / '.join(self.output)[-1500:]}")
             try:
                 conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -143,7 +164,12 @@ def load(port: int, urls: list[str], clients: int, requests: int, budget_s: floa
 
 
 def run_http(
-    index_dir: Path, specs: list[dict], levels=(1, 4, 16), requests: int = 400, budget_s: float = 90.0
+    index_dir: Path,
+    specs: list[dict],
+    levels=(1, 4, 16),
+    requests: int = 400,
+    budget_s: float = 90.0,
+    workers: int | None = None,
 ) -> dict:
     """Load /api/search and /search at each concurrency level on a fresh server.
 
@@ -152,8 +178,9 @@ def run_http(
     """
     results: dict = {}
     offset = 10
-    with Server(index_dir) as server:
+    with Server(index_dir, workers=workers) as server:
         server.wait_ready()
+        results["server"] = server.description()
         load(server.port, [f"/api/search?{query_string(spec)}" for spec in specs[:10]], 2, 10)  # warm-up
         for endpoint in ("/api/search", "/search"):
             urls = [f"{endpoint}?{query_string(spec)}" for spec in specs]

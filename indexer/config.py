@@ -25,6 +25,7 @@ class IndexConfig:
     lock_timeout: float = 10.0  # seconds to wait for another indexing run
     commit_every: int = 200  # documents between commits, so a killed run keeps its progress
     metadata_file: str = "metadata.csv"
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler: extraction on its cluster
 
     def __post_init__(self) -> None:
         self.index_dir = Path(self.index_dir)

@@ -22,7 +22,7 @@ DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 def _fields(searcher, doc_id: str) -> dict:
     fields = searcher.document(id=doc_id, kind="doc") if DOC_ID.match(doc_id or "") else None
     if not fields:
-        raise DocumentNotFound(f"no indexed document with id {doc_id!r}")
+        raise DocumentNotFound("no indexed document with id %(value)s", value=repr(doc_id))
     return fields
 
 
@@ -77,13 +77,13 @@ def document_file(ix, doc_id: str) -> tuple[Path, str]:
         fields = _fields(searcher, doc_id)
     path = Path(fields.get("path") or "")
     if not path.is_absolute():
-        raise DocumentNotFound(f"document {doc_id!r} has no file on record")
+        raise DocumentNotFound("document %(value)s has no file on record", value=repr(doc_id))
     try:
         real = path.resolve(strict=True)
         root = _collection_root(path, fields.get("relpath")).resolve(strict=True)
     except (OSError, RuntimeError):
-        raise DocumentNotFound(f"the file of document {doc_id!r} is no longer there") from None
+        raise DocumentNotFound("the file of document %(value)s is no longer there", value=repr(doc_id)) from None
     if not real.is_file() or not real.is_relative_to(root):
-        raise DocumentNotFound(f"the file of document {doc_id!r} is outside the collection")
+        raise DocumentNotFound("the file of document %(value)s is outside the collection", value=repr(doc_id))
     fmt = FORMATS.get(path.suffix.lower())
     return real, fmt.media_type if fmt else "application/octet-stream"

@@ -80,7 +80,9 @@ def _place_notices(ix, searcher, request: SearchRequest) -> list[dict]:
         known = gazetteer.lookup_city(city)
         if not known:
             raise BadQuery(
-                f"unknown city {city!r}: the collection's closest cities are {closest(city, sorted(cities))}"
+                "unknown city %(value)s: the collection's closest cities are %(closest)s",
+                value=repr(city),
+                closest=closest(city, sorted(cities)),
             )
         country = known[0].country
         nearest = sorted(name for name, code in cities.items() if code == country)

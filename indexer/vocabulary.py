@@ -74,6 +74,9 @@ FORMATS = {
     ".md": FileFormat("markdown", "text/markdown", web=True),
     ".markdown": FileFormat("markdown", "text/markdown", web=True),
     ".txt": FileFormat("text", "text/plain", web=True),
+    # Office documents: headings of the first level start a new page (see indexer.ingest.office).
+    ".docx": FileFormat("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", web=False),
+    ".odt": FileFormat("odt", "application/vnd.oasis.opendocument.text", web=False),
 }
 
 

@@ -9,6 +9,7 @@ Interface languages (en, de, es, fr) come from Flask-Babel catalogues in
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
@@ -27,14 +28,28 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """App factory: ``config`` may set INDEX_DIR (default: $CITYMIG_INDEX or index/), PER_PAGE and PUBLISHER."""
+    """App factory: ``config`` may set INDEX_DIR (default: $CITYMIG_INDEX or index/), PER_PAGE and PUBLISHER.
+
+    The librarian's desk reads ADMIN_PASSWORD (None: admin actions off), COLLECTION_DIRS (default: the
+    folders of the last run), MAX_CONTENT_LENGTH (upload limit), LIBRARY_REQUIRES_LOGIN and SECRET_KEY
+    (default: a random key per process, so sessions end when the server restarts).
+    """
     app = Flask(__name__)
     app.config.from_mapping(INDEX_DIR=str(default_index_dir()), PER_PAGE=10, PUBLISHER=PUBLISHER)
+    app.config.from_mapping(
+        ADMIN_PASSWORD=None,
+        COLLECTION_DIRS=None,
+        LIBRARY_REQUIRES_LOGIN=False,
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        SECRET_KEY=secrets.token_hex(32),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+    )
     if config:
         app.config.update(config)
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]).absolute())
 
-    from search_app import citations, feeds, places_map, reading
+    from search_app import citations, feeds, library, places_map, reading
     from search_app.errors import SERVER_ERROR, http_message, translated
     from search_app.i18n import UI_COOKIE, UI_LANGUAGES, select_locale
     from search_app.live_index import LiveIndex
@@ -45,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(bp)
     for module in (feeds, places_map, citations, reading):
         app.register_blueprint(module.bp)
+    library.init_app(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -62,7 +78,6 @@ def create_app(config: dict | None = None) -> Flask:
         return request.path.startswith("/api/")
 
     def error_page(message: str, status: int):
-        message = translated(message)
         if wants_json():
             return jsonify({"error": message}), status
         return render_template("error.html", message=message, status=status), status
@@ -71,11 +86,12 @@ def create_app(config: dict | None = None) -> Flask:
     def citymig_error(error: CitymigError):
         from indexer.errors import DocumentNotFound
 
+        message = translated(error)
         if isinstance(error, DocumentNotFound):
-            return error_page(str(error), 404)
+            return error_page(message, 404)
         if isinstance(error, IndexMissing):
-            return error_page(str(error), 503)
-        return error_page(str(error), 400 if isinstance(error, BadQuery) else 500)
+            return error_page(message, 503)
+        return error_page(message, 400 if isinstance(error, BadQuery) else 500)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -8,12 +8,15 @@ collection could run script with the site's own rights.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, send_file
+from werkzeug.exceptions import Conflict
 from werkzeug.http import dump_options_header
 
-from indexer.documents import document_file
+from indexer.documents import DOC_ID, document_file
 
 TEXT_TYPES = {"text/plain", "text/markdown", "text/html"}
 SANDBOX = "sandbox; default-src 'none'"
@@ -27,9 +30,44 @@ def _text_charset(data: bytes) -> str | None:
     return "utf-8"
 
 
+def _damage(fields: dict, real: Path) -> str | None:
+    """Why the file on disk is not the document indexed, in words for the reader, or None when it is.
+
+    The index records a file that failed to read after it was indexed; a PDF changed on disk
+    since the last run is checked for the two marks every whole PDF has (header and end marker).
+    """
+    unreadable = fields.get("unreadable")
+    if unreadable:
+        since = datetime.fromtimestamp(unreadable["since"], UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return (
+            f"The file of this document is damaged on disk (unreadable since {since}: {unreadable['reason']}). "
+            "Its text as last indexed is still searchable; the librarian has been told on /library."
+        )
+    size = real.stat().st_size
+    if real.suffix.lower() == ".pdf" and size != fields.get("size"):
+        with real.open("rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+        if b"%PDF-" not in head or b"%%EOF" not in tail:
+            return (
+                "The file of this document has changed on disk since it was indexed and is no longer a whole PDF. "
+                "Its text as last indexed is still searchable; the librarian will see it on /library."
+            )
+    return None
+
+
 def serve(ix, doc_id: str) -> Response:
-    """The response for /doc/<id>/file (raise DocumentNotFound for anything outside the collection)."""
+    """The response for /doc/<id>/file (raise DocumentNotFound for anything outside the collection).
+
+    A file known to be damaged is refused with 409 and a message, never served as if it were the document.
+    """
     path, mimetype = document_file(ix, doc_id)
+    with ix.searcher() as searcher:
+        fields = searcher.document(id=doc_id, kind="doc") if DOC_ID.match(doc_id) else None
+    problem = _damage(fields or {}, path)
+    if problem:
+        raise Conflict(problem)
     if mimetype in TEXT_TYPES:
         data = path.read_bytes()
         charset = _text_charset(data)

@@ -5,6 +5,13 @@ searcher, so a reindex by ``citymig index`` while the server runs is seen by
 the next request without a restart. What is worth keeping between requests
 (the home page's overview) is cached under the index generation it was
 computed from and dropped when a newer generation appears.
+
+Under gunicorn (``citymig serve --workers N``) every worker process has its
+own LiveIndex: nothing here is shared or needs to be. Each worker reads the
+generation from the index folder on each request, so all of them move to a
+new commit on their next request, whichever worker served the one before.
+The index is opened after the workers are forked (on the first request),
+never in the master, so no file handle or cached reader crosses a fork.
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def _year_range_redirect():
     low, high = (request.args.get(name, "").strip() for name in ("year_from", "year_to"))
     for value in (low, high):
         if value and not (value.isdigit() and len(value) == 4):
-            raise BadQuery(f"a year has four digits, like 2012, not {value!r}")
+            raise BadQuery("a year has four digits, like 2012, not %(value)s", value=repr(value))
     params = {
         key: [value for value in request.args.getlist(key) if value]
         for key in request.args

@@ -53,3 +53,21 @@ def test_facet_values_have_names_in_each_interface_language():
     assert country_name("DE", "de") == "Deutschland" and country_name("DE", "fr") == "Allemagne"
     assert language_name("de", "es") == "Alemán" and language_name("fr", "en") == "French"
     assert facet_value_label("year", 2012, "de") == "2012"
+
+
+def test_every_error_the_core_can_raise_has_a_sentence_in_the_interface_languages():
+    """Each template the core raises (a literal first argument of a CitymigError) is in search_app.errors."""
+    import ast
+    from pathlib import Path
+
+    from search_app.errors import CORE_MESSAGES
+
+    errors = {"BadQuery", "DocumentNotFound", "IndexMissing"}
+    raised = set()
+    for path in (Path(__file__).resolve().parent.parent / "indexer").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in errors and node.args:
+                first = node.args[0]
+                assert isinstance(first, ast.Constant), f"{path.name}:{node.lineno}: a template, not an f-string"
+                raised.add(first.value)
+    assert raised and raised <= set(CORE_MESSAGES), raised - set(CORE_MESSAGES)

@@ -38,8 +38,14 @@ def cli() -> None:
 @click.option(
     "--commit-every", type=click.IntRange(min=1), default=200, show_default=True, help="Documents between commits."
 )
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Extract on this Dask cluster (pip install 'citymig[cluster]'); the index is written here.",
+)
 @json_option
-def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json) -> None:
+def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, scheduler, as_json) -> None:
     """Index the documents under PATHS (folders are walked recursively) [default: corpus/].
 
     Formats: PDF, HTML, Markdown and plain text. A rerun processes only new
@@ -52,13 +58,19 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
             raise click.UsageError(f"no PATH given and no {DEFAULT_CORPUS}/ folder here")
         paths = (Path(DEFAULT_CORPUS),)
     config = IndexConfig(
-        index_dir=index_dir or default_index_dir(), file_timeout=timeout, lock_timeout=wait, commit_every=commit_every
+        index_dir=index_dir or default_index_dir(),
+        file_timeout=timeout,
+        lock_timeout=wait,
+        commit_every=commit_every,
+        scheduler=scheduler,
     )
     if jobs:
         config.jobs = jobs
     progress = Progress(quiet=as_json)
     try:
-        report = index_paths(paths, config, rebuild=rebuild, on_file=progress.file, on_plan=progress.plan)
+        report = index_paths(
+            paths, config, rebuild=rebuild, on_file=progress.file, on_plan=progress.plan, on_wait=progress.wait
+        )
     except CitymigError as error:
         fail(error)
     finally:
@@ -67,14 +79,20 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, as_json)
         echo_json(report.to_dict())
     else:
         for failure in report.failed:
-            click.echo(f"FAILED {failure['path']}: {failure['reason']}", err=True)
+            kept = " (its last indexed text stays searchable)" if failure.get("indexed") else ""
+            click.echo(f"FAILED {failure['path']}: {failure['reason']}{kept}", err=True)
         for error in report.metadata_errors:
             click.echo(f"METADATA {error['path']} line {error['line']}: {error['reason']}", err=True)
+        for skipped in report.skipped:
+            target = f" -> {skipped['target']}" if skipped.get("target") else ""
+            click.echo(f"SKIPPED {skipped['path']}{target}: {skipped['reason']}", err=True)
         click.echo(
             f"added {report.added}, updated {report.updated}, removed {report.removed}, "
             f"unchanged {report.unchanged}, failed {len(report.failed)}, "
             + (f"metadata updated {report.metadata_updated}, " if report.metadata_updated else "")
             + (f"metadata errors {len(report.metadata_errors)}, " if report.metadata_errors else "")
+            + (f"skipped {len(report.skipped)}, " if report.skipped else "")
+            + (f"duplicates {report.duplicates}, " if report.duplicates else "")
             + f"pages {report.pages}, {report.seconds:.1f} s"
         )
     sys.exit(1 if report.failed or report.metadata_errors else 0)
@@ -164,16 +182,29 @@ def _print_result(result: dict) -> None:
 @index_option
 @json_option
 def explain(document, index_dir, as_json) -> None:
-    """Show why DOCUMENT (an id from `citymig search`, or a file path) has its city, country, year, themes and type."""
+    """Show why DOCUMENT (an id from `citymig search`, or a file path) has its city, country, year, themes and type.
+
+    For a file that failed or was skipped in the last run, show why and what to do.
+    """
+    from indexer.errors import DocumentNotFound
     from indexer.report.explain import explain_document
+    from indexer.report.library import file_problem
     from indexer.storage.index import open_index
 
+    index_dir = index_dir or default_index_dir()
     try:
-        info = explain_document(open_index(index_dir or default_index_dir()), document)
+        info = explain_document(open_index(index_dir), document)
+    except DocumentNotFound as error:
+        problem = file_problem(index_dir, document)
+        if not problem:
+            fail(error)
+        _print_problem(problem, as_json)
+        return
     except CitymigError as error:
         fail(error)
+    problem = file_problem(index_dir, info["path"])  # indexed, but its file failed since: damaged on disk
     if as_json:
-        echo_json(info)
+        echo_json(info | {"file_problem": problem})
         return
     click.echo(f"{click.style(info['title'] or '(untitled)', bold=True)}  [{', '.join(info['langs'])}]")
     click.echo(f"{info['path']}  (id {info['id']})")
@@ -191,17 +222,39 @@ def explain(document, index_dir, as_json) -> None:
                 click.echo(f"    {reason}")
     if info["librarian"]:
         click.echo(f"librarian metadata: {info['librarian']['origin']}: {info['librarian']['values']}")
+    if problem:
+        click.echo(f"the file on disk {problem['status']} in the last run: {problem['reason']}")
+        click.echo("  the text above is the last good one, still searchable")
+
+
+def _print_problem(problem: dict, as_json: bool) -> None:
+    if as_json:
+        echo_json(problem)
+        return
+    click.echo(f"{problem['path']}: {problem['status']} in the last run, not an indexed document")
+    click.echo(f"  reason: {problem['reason']}")
+    if problem.get("target"):
+        click.echo(f"  target: {problem['target']}")
+    if problem.get("advice"):
+        click.echo(f"  what to do: {problem['advice']}")
 
 
 @cli.command()
 @index_option
+@click.option(
+    "--sort",
+    type=click.Choice(["folder", "type", "date"]),
+    default="folder",
+    show_default=True,
+    help="Order of the files in each problem group (--json and the problem list).",
+)
 @json_option
-def status(index_dir, as_json) -> None:
-    """Show what the index holds and the files that failed in the last run."""
-    from indexer.report.status import index_status
+def status(index_dir, sort, as_json) -> None:
+    """Show what the index holds, its last runs, and every file that needs a librarian's attention."""
+    from indexer.report.status import full_status
 
     try:
-        info = index_status(index_dir or default_index_dir())
+        info = full_status(index_dir or default_index_dir(), sort=sort)
     except CitymigError as error:
         fail(error)
     if as_json:
@@ -220,6 +273,14 @@ def status(index_dir, as_json) -> None:
         click.echo(f"metadata rows that could not be used: {len(info['metadata_errors'])}")
     for error in info["metadata_errors"]:
         click.echo(f"  {error['path']} line {error['line']}: {error['reason']}")
+    library = info["library"]
+    figures = library["figures"]
+    click.echo(f"pages with text: {figures['share_pages_with_text']:.0%}")
+    for group in library["problems"]:
+        if group["count"] and group["key"] not in ("failed", "metadata_errors"):
+            click.echo(f"{group['title'].lower()}: {group['count']}")
+            for entry in group["files"][:20]:
+                click.echo(f"  {entry['relpath']}: {entry['detail']}")
 
 
 cli.add_command(serve)

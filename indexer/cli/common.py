@@ -66,6 +66,12 @@ class Progress:
         else:
             click.echo(f"[{self.done}/{self.total}] {message}", err=True)
 
+    def wait(self, holder: dict | None) -> None:
+        """Say, before waiting for the index lock, who holds it."""
+        from indexer.ingest.librarian import describe_holder
+
+        click.echo(f"waiting for {describe_holder(holder)} to finish updating the index…", err=True)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()

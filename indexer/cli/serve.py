@@ -1,7 +1,18 @@
-"""``citymig serve``: the only place outside search_app that imports the web app (see the import contract)."""
+"""``citymig serve``: the only place outside search_app that imports the web app (see the import contract).
+
+On Linux and other POSIX systems the app runs under gunicorn with one
+worker process per core (``--workers``), each with ``--threads`` threads:
+a search is CPU-bound Python, so only processes use more than one core.
+Every worker opens the index folder itself and reads the latest commit on
+each request (``search_app.live_index``), so a reindex is seen by all of
+them without a restart and no worker holds state another needs. Where
+gunicorn cannot run (Windows, or it is not installed) and with
+``--workers 1``, waitress serves in a single process with threads.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -11,17 +22,92 @@ from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
 
 
+def default_workers() -> int:
+    """Worker processes by default: one per core where gunicorn can run, else 1 (waitress)."""
+    return (os.cpu_count() or 1) if gunicorn_available() else 1
+
+
+def gunicorn_available() -> bool:
+    """True on POSIX systems with gunicorn installed (it needs fork and Unix signals)."""
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def run_gunicorn(app, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``app`` with gunicorn: ``workers`` processes forked from this one, ``threads`` threads each."""
+    from gunicorn.app.base import BaseApplication
+
+    class CitymigServer(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": [_bind_address(host, port)],
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": threads,
+                # The app is made once and the workers are forked from it: its imports and
+                # templates are shared, and a broken configuration fails before any worker starts.
+                "preload_app": True,
+                "timeout": 120,  # seconds a worker may be silent (a long first search) before it is replaced
+                "graceful_timeout": 10,
+                "proc_name": "citymig",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    CitymigServer().run()
+
+
 @click.command()
 @index_option
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Worker threads.")
-def serve(index_dir, host, port, threads) -> None:
-    """Serve the search UI with waitress; builds the index from corpus/ first if there is none."""
-    import waitress
-
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (gunicorn) [default: one per core on Linux/POSIX; 1, with waitress, elsewhere].",
+)
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True, help="Threads per worker.")
+@click.option(
+    "--admin-password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="File holding the librarian's admin password [default: $CITYMIG_ADMIN_PASSWORD; none: admin actions off].",
+)
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Collection folder that /library reindexes and uploads into (repeatable) [default: the last run's].",
+)
+@click.option(
+    "--upload-limit", type=click.IntRange(min=1), default=50, show_default=True, help="Largest upload, in MB."
+)
+@click.option(
+    "--library-requires-login", is_flag=True, help="Show /library only to the logged-in librarian (default: to all)."
+)
+def serve(
+    index_dir, host, port, workers, threads, admin_password_file, collections, upload_limit, library_requires_login
+) -> None:
+    """Serve the search UI (gunicorn, a worker per core; waitress with --workers 1); indexes corpus/ if need be."""
     from indexer.ingest.writer import index_paths
     from indexer.storage.index import index_exists
     from search_app import create_app
@@ -41,5 +127,39 @@ def serve(index_dir, host, port, threads) -> None:
         finally:
             progress.close()
         click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
-    click.echo(f"citymig serving {index_dir} on http://{host}:{port}/", err=True)
-    waitress.serve(create_app({"INDEX_DIR": str(index_dir)}), host=host, port=port, threads=threads)
+    password = _admin_password(admin_password_file)
+    config = {"INDEX_DIR": str(index_dir), "ADMIN_PASSWORD": password, "MAX_CONTENT_LENGTH": upload_limit << 20}
+    config["LIBRARY_REQUIRES_LOGIN"] = library_requires_login
+    if collections:
+        config["COLLECTION_DIRS"] = [str(path.absolute()) for path in collections]
+    workers = workers or default_workers()
+    # Made once, before gunicorn forks its workers (preload_app): every worker shares its secret key,
+    # so a librarian's session and CSRF token are valid whichever worker answers.
+    app = create_app(config)
+    if workers > 1 and not gunicorn_available():
+        click.echo("gunicorn cannot run here (needs POSIX and the gunicorn package): one waitress process", err=True)
+        workers = 1
+    server = "gunicorn" if workers > 1 else "waitress"
+    click.echo(
+        f"citymig serving {index_dir} on http://{_bind_address(host, port)}/ "
+        f"({server}, {workers} worker{'s' if workers > 1 else ''} x {threads} threads)",
+        err=True,
+    )
+    click.echo("admin actions on /library: " + ("enabled" if password else "disabled (no admin password)"), err=True)
+    if workers > 1:
+        run_gunicorn(app, host, port, workers, threads)
+    else:
+        import waitress
+
+        waitress.serve(app, host=host, port=port, threads=threads)
+
+
+def _admin_password(path: Path | None) -> str | None:
+    """The admin password: the file's first line, else $CITYMIG_ADMIN_PASSWORD, else None (admin off)."""
+    if path is not None:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        password = lines[0].strip() if lines else ""
+        if not password:
+            raise click.UsageError(f"{path} holds no password")
+        return password
+    return os.environ.get("CITYMIG_ADMIN_PASSWORD") or None

@@ -9,6 +9,8 @@ more a report, and anything between an essay.
 
 from __future__ import annotations
 
+from indexer.vocabulary import FORMATS
+
 PROFILE_MAX_PAGES = 2
 REPORT_MIN_PAGES = 8
 FOLDER_TYPES = {
@@ -26,7 +28,7 @@ FOLDER_TYPES = {
     "essay": {"essays", "essay", "building-inclusive-cities", "ensayos", "essais"},
     "blog": {"blog", "blogs", "news", "posts", "noticias", "nachrichten", "actualites", "actualités"},
 }
-WEB_FORMATS = {".html", ".htm", ".md", ".markdown", ".txt"}
+WEB_FORMATS = {suffix for suffix, fmt in FORMATS.items() if fmt.web}
 
 
 def document_type(relpath: str, pages: int) -> tuple[str, str]:

@@ -10,20 +10,35 @@ and extract such a page again with the ``TJ`` gaps normalised: a gap of at
 least ``WORD_GAP`` thousandths of an em is a word space (TeX's interword space
 is 250-400, its kerns stay under 100), and is made large enough that pypdf
 cannot miss it. The better of the two extractions is kept.
+
+Glued words are a property of a font, so the verdict is kept per font for
+the file being read (``FontVerdicts``): once a font is known to glue, every
+later page that uses it is extracted once, with the gaps normalised; once a
+font is known to be clean, its pages are read plainly without attributing
+text to fonts. Only pages with fonts not yet judged pay for the attribution,
+and only pages that still come out glued are extracted a second time, from
+the content stream already parsed for the first pass (``_shared_contents``).
+pypdf also builds every font of a page again for each page and each pass
+(parsing its ToUnicode map: a third of the time on Word- and ReportLab-made
+reports); ``_fonts_of_file`` keeps them for the file being read.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf import _page as pypdf_page
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
-from pypdf.generic import ArrayObject, FloatObject
+from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject
+from pypdf.generic._font import Font
 
 from indexer.errors import ExtractionError
 
@@ -44,6 +59,42 @@ class PdfInfo:
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
     layout_title: str | None = None  # the largest type on the first page that reads like a title
+
+
+_fonts_of_file = threading.local()  # per thread: a Dask worker reads several files at once
+
+
+class _FileFont(Font):
+    """pypdf's Font, built once per font dictionary of the file being read instead of once per page."""
+
+    @classmethod
+    def from_font_resource(cls, pdf_font_dict):
+        """The Font of ``pdf_font_dict``, from the file's cache when one is open."""
+        cache = getattr(_fonts_of_file, "cache", None)
+        if cache is None:
+            return Font.from_font_resource(pdf_font_dict)
+        # The reader resolves a font dictionary to the same object on every page; keeping the
+        # dictionary in the entry keeps its id from being reused. pypdf's only change to a Font
+        # (space_width when the glyph has none) is the same on every page.
+        entry = cache.get(id(pdf_font_dict))
+        if entry is None:
+            entry = cache[id(pdf_font_dict)] = (pdf_font_dict, Font.from_font_resource(pdf_font_dict))
+        return entry[1]
+
+
+# pypdf (pinned in setup.cfg) looks Font up in its page module at every extraction.
+pypdf_page.Font = _FileFont
+
+
+@contextmanager
+def _fonts_from(cache: dict):
+    """Build fonts through ``cache`` (one per file) while reading one page."""
+    previous = getattr(_fonts_of_file, "cache", None)
+    _fonts_of_file.cache = cache
+    try:
+        yield
+    finally:
+        _fonts_of_file.cache = previous
 
 
 def glued_share(text: str) -> float:
@@ -113,15 +164,105 @@ def open_pdf(path: Path) -> PdfReader:
     return reader
 
 
-def _page_text(page) -> tuple[str, bool]:
-    """Text of one page, re-extracted with word gaps repaired when it comes out glued."""
-    text = page.extract_text() or ""
-    if not is_glued(text):
-        return text, False
-    repaired = page.extract_text(visitor_operand_before=_widen_word_gaps) or ""
-    if glued_share(repaired) < glued_share(text):
-        return repaired, True
-    return text, False
+CLEAN_TOKENS = 200  # letter tokens of a font's text, unglued, after which the font counts as clean
+CLEAN_PAGES = 5  # or pages it appeared on without gluing (fonts of page numbers and symbols say little)
+
+
+@dataclass
+class FontVerdicts:
+    """Which fonts of one file glue their words and which do not, learnt page by page."""
+
+    glued: set = field(default_factory=set)
+    clean: set = field(default_factory=set)
+    tokens: dict = field(default_factory=dict)  # font -> [letter tokens, long tokens, pages]
+
+    def learn(self, texts: dict, repaired_won: bool) -> None:
+        """Take in one page's text per font; ``repaired_won`` when repairing the page helped."""
+        for font, text in texts.items():
+            if font in self.glued or font in self.clean:
+                continue
+            tokens = _LETTER_TOKEN.findall(text)
+            long_tokens = sum(1 for t in tokens if len(t) >= 25)
+            if repaired_won and long_tokens >= 2 and long_tokens / len(tokens) >= GLUED_SHARE:
+                self.glued.add(font)
+                continue
+            seen = self.tokens.setdefault(font, [0, 0, 0])
+            seen[0] += len(tokens)
+            seen[1] += long_tokens
+            seen[2] += 1
+            if seen[1] == 0 and (seen[0] >= CLEAN_TOKENS or seen[2] >= CLEAN_PAGES):
+                self.clean.add(font)
+
+
+def _font_key(font) -> object:
+    """A font's identity within its file: the object number of its dictionary."""
+    ref = getattr(font, "indirect_reference", None)
+    return ref.idnum if ref is not None else id(font)
+
+
+def _page_fonts(page) -> set:
+    """The fonts a page's own resources name (fonts inside form XObjects are not listed)."""
+    try:
+        fonts = page["/Resources"].get_object().get("/Font")
+        return {_font_key(ref.get_object()) for ref in fonts.get_object().values()} if fonts else set()
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return set()
+
+
+@contextmanager
+def _shared_contents(page):
+    """Parse a page's content stream once for all its extractions, and let go of it afterwards."""
+    original = page.get("/Contents")
+    if original is None:
+        yield
+        return
+    try:
+        page[NameObject("/Contents")] = ContentStream(original.get_object(), page.pdf, "bytes")
+    except (AttributeError, TypeError, ValueError, PdfReadError, PdfStreamError):
+        yield  # pypdf reports the damage itself when it reads the page
+        return
+    try:
+        yield
+    finally:
+        # Put the reference back: the parsed operations would otherwise live as long as the reader.
+        page[NameObject("/Contents")] = original
+
+
+def _repaired_text(page) -> str:
+    return page.extract_text(visitor_operand_before=_widen_word_gaps) or ""
+
+
+def _page_text(page, verdicts: FontVerdicts | None = None, before_repair=None) -> tuple[str, bool]:
+    """Text of one page, re-extracted with word gaps repaired when it comes out glued.
+
+    ``verdicts`` carries what earlier pages taught about the file's fonts; ``before_repair(page)``
+    runs while the page's content stream is still as parsed (the repair rewrites its word gaps).
+    """
+    verdicts = verdicts if verdicts is not None else FontVerdicts()
+    fonts = _page_fonts(page)
+    with _shared_contents(page):
+        if fonts & verdicts.glued:
+            if before_repair:
+                before_repair(page)
+            return _repaired_text(page), True
+        texts: dict = {}
+
+        def attribute(text, cm, tm, font, font_size):
+            if font is not None and text:
+                key = _font_key(font)
+                texts[key] = texts.get(key, "") + text
+
+        undecided = not fonts or bool(fonts - verdicts.clean)
+        text = (page.extract_text(visitor_text=attribute) if undecided else page.extract_text()) or ""
+        if before_repair:
+            before_repair(page)
+        if not is_glued(text):
+            verdicts.learn(texts, repaired_won=False)
+            return text, False
+        repaired = _repaired_text(page)
+        won = glued_share(repaired) < glued_share(text)
+        verdicts.learn(texts, repaired_won=won)
+        return (repaired, True) if won else (text, False)
 
 
 def title_from_layout(page) -> str | None:
@@ -181,15 +322,22 @@ def iter_pdf_pages(path: Path, info: PdfInfo | None = None) -> Iterator[tuple[in
         info.pages = len(reader.pages)
         _metadata(reader, info)
         chars = 0
+        verdicts, fonts = FontVerdicts(), {}
         for number, page in enumerate(reader.pages, start=1):
+            titles: list[str | None] = []
+
+            def read_title(page, titles=titles) -> None:
+                titles.append(title_from_layout(page))
+
             try:
-                text, repaired = _page_text(page)
+                with _fonts_from(fonts):
+                    text, repaired = _page_text(page, verdicts, read_title if number == 1 else None)
             except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 info.warnings.append(f"page {number}: {exc}")
                 text, repaired = "", False
             info.glued_pages += repaired
-            if number == 1 and text.strip():
-                info.layout_title = title_from_layout(page)
+            if number == 1 and text.strip() and titles:
+                info.layout_title = titles[0]
             chars += len(text.strip())
             yield number, text
         if chars < 10 * max(1, info.pages) and chars < 200:

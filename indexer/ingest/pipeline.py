@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,9 +24,11 @@ from indexer.errors import ExtractionError
 from indexer.ingest.discover import SourceFile, file_hash
 from indexer.ingest.language import LanguageVote, detect_language
 from indexer.ingest.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
+from indexer.ingest.ocr import NEEDS_TESSERACT, ScanRecord, with_ocr
 from indexer.ingest.pdf import PdfInfo, iter_pdf_pages
 from indexer.ingest.textfiles import EXTRACTORS
 from indexer.ingest.titles import clean_title, pdf_title
+from indexer.vocabulary import FORMATS
 
 
 @dataclass
@@ -46,6 +49,8 @@ class ExtractedDoc:
     warnings: list[str] = field(default_factory=list)
     glued_pages: int = 0
     facets: Facets | None = None
+    scan: ScanRecord = field(default_factory=ScanRecord)  # pages without a text layer and their OCR
+    lang_certain: bool = True  # False when no page was long enough to vote for a language
 
     @property
     def lang(self) -> str | None:
@@ -101,14 +106,22 @@ class Failed:
     reason: str
 
 
-class FileTimeout(Exception):
-    """Raised inside a worker when a file takes longer than the per-file timeout."""
+class FileTimeout(BaseException):
+    """Raised inside a worker when a file takes longer than the per-file timeout.
+
+    A BaseException, like KeyboardInterrupt: pypdf's parser catches ``Exception`` in places and
+    logs it as a damaged object, which swallowed the timeout and let the file run on.
+    """
 
 
 @contextmanager
 def time_limit(seconds: float):
-    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible)."""
-    if not seconds or seconds <= 0:
+    """Raise FileTimeout after ``seconds`` (main thread only; pypdf is pure Python, so it is interruptible).
+
+    In any other thread (a Dask worker's, or the web app's admin thread with one file to extract) there
+    is no alarm signal to use, and no limit; worker processes keep it.
+    """
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -132,8 +145,12 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
     if suffix == ".pdf":
         info = PdfInfo(pages=0)
         try:
-            yield from iter_pdf_pages(source.path, info)
+            yield from with_ocr(iter_pdf_pages(source.path, info), source.path, doc.scan)
         finally:
+            if doc.scan.error:
+                doc.warnings.append(doc.scan.error)
+            if doc.scan.unavailable:
+                doc.warnings.append(f"{NEEDS_TESSERACT} (pages without text: {_page_list(doc.scan.textless)})")
             usable = info.title and not looks_like_file_name(info.title)
             doc.title = info.title if usable else (pdf_title(source.path) or info.layout_title)
             doc.author = info.author
@@ -145,11 +162,15 @@ def _raw_pages(source: SourceFile, doc: ExtractedDoc) -> Iterator[tuple[int, str
     extracted = EXTRACTORS[suffix](source.path)
     # "Post title | Site name": the site name is not the document's title.
     doc.title, doc.date = (extracted.title or "").split(" | ")[0].strip() or None, extracted.date
-    doc.date_source = "web page" if suffix in (".html", ".htm") else "post"
+    doc.date_source = "web page" if suffix in (".html", ".htm") else "post" if FORMATS[suffix].web else "document"
     if not extracted.text.strip():
         raise ExtractionError("no text")
     # Form feeds separate pages in plain text; other formats are one page.
     yield from enumerate(extracted.text.split("\f"), start=1)
+
+
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:20]) + (" …" if len(numbers) > 20 else "")
 
 
 def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, timeout: float):
@@ -193,7 +214,9 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
                     doc.pages += 1
             os.unlink(raw_path)
             raw_path = None
-            doc.langs = vote.languages(cover=cover_lang) or [detect_language(sample) or "en"]
+            voted = vote.languages(cover=cover_lang)
+            doc.lang_certain = bool(voted)
+            doc.langs = voted or [detect_language(sample) or "en"]
             doc.spool, clean_path = clean_path, None
             facts = DocumentFacts(
                 relpath=source.relpath,

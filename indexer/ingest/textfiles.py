@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from indexer.errors import ExtractionError
+from indexer.ingest.extracted import TextFile
+from indexer.ingest.office import extract_docx, extract_odt
 from indexer.ingest.titles import BOILERPLATE
+from indexer.vocabulary import FORMATS
 
 _SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
-
-
-@dataclass
-class TextFile:
-    """Text and the few metadata a web page or Markdown file carries."""
-
-    text: str
-    title: str | None = None
-    date: str | None = None
 
 
 def read_text(path: Path) -> str:
@@ -127,10 +120,11 @@ def extract_plain(path: Path) -> TextFile:
     return TextFile(text=text, title=first[:200] if first else None)
 
 
-EXTRACTORS = {
-    ".html": extract_html,
-    ".htm": extract_html,
-    ".md": extract_markdown,
-    ".markdown": extract_markdown,
-    ".txt": extract_plain,
-}
+def _extractors() -> dict:
+    """Extractor of every format of ``FORMATS`` but PDF (which is read page by page by ``ingest.pdf``)."""
+    by_format = {"html": extract_html, "markdown": extract_markdown, "text": extract_plain}
+    by_format |= {"docx": extract_docx, "odt": extract_odt}
+    return {suffix: by_format[fmt.name] for suffix, fmt in FORMATS.items() if fmt.name != "pdf"}
+
+
+EXTRACTORS = _extractors()

@@ -20,14 +20,22 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 from whoosh import index as whoosh_index
 
 from indexer.config import IndexConfig
 from indexer.enrich.chain import FACET_NAMES, Facets
 from indexer.enrich.metadata import Metadata, Overrides, read_metadata
-from indexer.errors import IndexBusy
-from indexer.ingest.discover import SourceFile, find_files
+from indexer.ingest.discover import SourceFile, discover
+from indexer.ingest.librarian import (
+    Copies,
+    acquire_lock,
+    append_history,
+    apply_changes,
+    clear_lock_holder,
+    health_fields,
+    write_lock_holder,
+)
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
 from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
 from indexer.storage.records import split_values
@@ -51,6 +59,9 @@ class RunReport:
     metadata_errors: list[dict] = field(default_factory=list)  # rows of metadata.csv that could not be used
     warnings: list[dict] = field(default_factory=list)
     glued_pages_repaired: int = 0
+    skipped: list[dict] = field(default_factory=list)  # found but not read: unsupported formats, links out
+    duplicates: int = 0  # files that repeat an indexed document byte for byte (kept as its other paths)
+    roots: list[str] = field(default_factory=list)  # the folders indexed (the web app reindexes these)
 
     @property
     def seconds(self) -> float:
@@ -74,6 +85,7 @@ def _write_run_report(index_dir: Path, report: RunReport) -> None:
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, target)  # atomic: status never reads half a report
+    append_history(index_dir, report.to_dict())
 
 
 def indexed_files(searcher) -> dict[str, dict]:
@@ -130,7 +142,7 @@ def _doc_record(doc: ExtractedDoc, overrides: Overrides | None) -> dict:
         "date": doc.date,
         "extracted": {**extracted.to_dict(), "title": title},
     }
-    return record | facet_fields(extracted, overrides)
+    return record | facet_fields(extracted, overrides) | health_fields(doc)
 
 
 def _page_lang(doc: ExtractedDoc, page: dict) -> str:
@@ -141,6 +153,7 @@ def _page_lang(doc: ExtractedDoc, page: dict) -> str:
 
 def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
     page_cities = doc.facets.page_cities if doc.facets else {}
+    ocr_pages = set(doc.scan.ocr)
     for page in doc.iter_pages():
         lang = _page_lang(doc, page)
         record = {
@@ -153,6 +166,7 @@ def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
             "lang": lang,
             "langs": ",".join(doc.langs),
             "page_city": ",".join(page_cities.get(page["page"], [])),
+            "ocr": page["page"] in ocr_pages,
         }
         if page["text"]:
             record[content_field(lang)] = page["text"]
@@ -222,7 +236,12 @@ def _overrides_changed(stored: dict, overrides: Overrides | None) -> bool:
 
 
 def _run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, spool_dir: str) -> Iterator:
-    """Yield the result of ``process_file`` for every task, in parallel when jobs > 1."""
+    """Yield the result of ``process_file`` for every task: on the Dask cluster, or here, in parallel when jobs > 1."""
+    if config.scheduler and tasks:
+        from indexer.ingest.cluster import run_on_cluster
+
+        yield from run_on_cluster(tasks, config.scheduler, spool_dir, config.file_timeout)
+        return
     if config.jobs == 1 or len(tasks) <= 1:
         for source, known in tasks:
             yield process_file(source, known, spool_dir, config.file_timeout)
@@ -257,6 +276,10 @@ def _read_all_metadata(roots: list[Path]) -> Metadata:
     return merged
 
 
+def _changed(known: dict | None, source: SourceFile) -> bool:
+    return not known or (known.get("size"), known.get("mtime")) != (source.size, source.mtime)
+
+
 def _stale_docs(existing: dict[str, dict], found: set[str], roots: list[Path]) -> list[dict]:
     """Indexed documents whose file is gone, or no longer found under a folder being indexed."""
     stale = []
@@ -273,41 +296,50 @@ def index_paths(
     rebuild: bool = False,
     on_file: Callable[[object], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    on_wait: Callable[[dict | None], None] | None = None,
+    holder: str = "citymig index",
 ) -> RunReport:
     """Index the files under ``paths`` incrementally; ``rebuild`` re-extracts everything.
 
-    ``on_plan(n)`` is told how many files need extraction; ``on_file(result)`` hears about each one.
+    ``on_plan(n)`` is told how many files need extraction; ``on_file(result)`` hears about each one;
+    ``on_wait(holder)`` is told, before waiting, who holds the lock (``holder`` is how this run says it).
     Raises IndexBusy when another run holds the index for longer than ``config.lock_timeout``.
     """
     index_dir = Path(config.index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK_FILE))
-    try:
-        lock.acquire(timeout=config.lock_timeout)
-    except Timeout as exc:
-        raise IndexBusy(
-            f"the index is being updated by another process ({index_dir}); "
-            f"waited {config.lock_timeout:g} s, try again when it has finished"
-        ) from exc
+    acquire_lock(lock, index_dir, config.lock_timeout, on_wait)
+    write_lock_holder(index_dir, holder)
     try:
         return _index_locked(paths, config, index_dir, rebuild, on_file, on_plan)
     finally:
+        clear_lock_holder(index_dir)
         lock.release()
 
 
 def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunReport:
     report = RunReport()
     roots = [Path(p).absolute() for p in paths]
+    report.roots = [str(root) for root in roots]
     for leftover in index_dir.glob(".spool-*"):  # from a killed run: we hold the lock, nobody uses it
         shutil.rmtree(leftover, ignore_errors=True)
     ix = _open_or_create(index_dir)
     with ix.searcher() as searcher:
         existing = indexed_files(searcher)
-    sources = list(find_files(roots))
+    found = discover(roots)
+    sources = found.files
+    report.skipped = [skipped.to_dict() for skipped in found.skipped]
     metadata = _read_all_metadata(roots)
     report.metadata_errors = metadata.errors
     tasks, retag = [], []
+    present = {str(s.path) for s in sources}
+    changing = {str(s.path) for s in sources if _changed(existing.get(str(s.path)), s)}
+    copies = Copies.from_index(existing, changing, present)
     for source in sources:
+        if not rebuild and copies.known_copy(source):
+            report.unchanged += 1
+            report.duplicates += 1
+            continue
         known = existing.get(str(source.path))
         if known and not rebuild and known.get("size") == source.size and known.get("mtime") == source.mtime:
             report.unchanged += 1
@@ -315,7 +347,10 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                 retag.append(known)
         else:
             tasks.append((source, None if rebuild or not known else known.get("sha256")))
-    stale = _stale_docs(existing, {str(s.path) for s in sources}, roots)
+    stale = _stale_docs(existing, present, roots)
+    stale = [fields for fields in stale if not copies.survivor(fields)]  # a copy takes the document's place
+    tasks, retired = copies.sort_out(tasks, existing)
+    report.duplicates = sum(len(found) for found in copies.found_copies.values())
     if on_plan:
         on_plan(len(tasks))
 
@@ -327,12 +362,23 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             writer.delete_by_term("doc_id", fields["doc_id"])
             report.removed += 1
             changed += 1
+        for doc_id in retired:  # its file now repeats another document: it lives on as that one's copy
+            writer.delete_by_term("doc_id", doc_id)
+            changed += 1
         for fields in retag:
             _rewrite_doc_record(writer, fields, metadata.rows.get(fields["path"]))
             report.metadata_updated += 1
             changed += 1
+        written: set[str] = set()
         for result in _run_tasks(tasks, config, spool_dir):
-            if isinstance(result, ExtractedDoc):
+            if isinstance(result, ExtractedDoc) and copies.original_of(result) is not None:
+                result.discard()
+                report.duplicates += 1
+                if str(result.source.path) in existing:  # it was a document of its own: now a copy
+                    writer.delete_by_term("doc_id", existing[str(result.source.path)]["doc_id"])
+                    changed += 1
+            elif isinstance(result, ExtractedDoc):
+                written.add(result.source.doc_id)
                 replace = str(result.source.path) in existing
                 try:
                     _write_doc(writer, result, replace, metadata.rows.get(str(result.source.path)))
@@ -348,13 +394,19 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             elif isinstance(result, Unchanged):
                 # Same bytes, new mtime: remember the new mtime so the next run skips hashing it.
                 stored = existing[str(result.source.path)]
+                copies.mark_readable(stored)
                 overrides = metadata.rows.get(str(result.source.path))
                 report.metadata_updated += _overrides_changed(stored, overrides)
                 _rewrite_doc_record(writer, stored, overrides, result.source)
                 report.unchanged += 1
                 changed += 1
             elif isinstance(result, Failed):
-                report.failed.append({"path": str(result.source.path), "reason": result.reason})
+                indexed = existing.get(str(result.source.path))
+                if indexed:  # damaged after indexing: the last good text stays searchable, flagged
+                    copies.mark_unreadable(indexed, result)
+                report.failed.append(
+                    {"path": str(result.source.path), "reason": result.reason, "indexed": bool(indexed)}
+                )
             if on_file:
                 on_file(result)
             if changed >= config.commit_every:
@@ -369,6 +421,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
         raise
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
+    apply_changes(ix, copies.changes(existing, written), _stored_content)
     report.finished = time.time()
     _write_run_report(index_dir, report)
     return report

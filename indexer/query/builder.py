@@ -30,7 +30,7 @@ from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
 from indexer.lexicon.thesaurus import Thesaurus
 from indexer.query.expand import Origins, collection_places, resources_for, understood_queries
-from indexer.query.request import MAX_QUERY_CHARS, SearchRequest
+from indexer.query.request import MAX_QUERY_CHARS, SearchRequest, too_long
 from indexer.query.understand import Understanding, has_syntax, understand
 from indexer.storage.cache import per_generation
 from indexer.storage.schema import content_field
@@ -96,7 +96,7 @@ def positive_part(query: Query | None) -> Query | None:
 
 def _check_syntax(text: str) -> None:
     if len(text) > MAX_QUERY_CHARS:
-        raise BadQuery(f"the query is too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})")
+        raise too_long(text)
     if text.count('"') % 2:
         raise BadQuery('unbalanced quotation mark: close the phrase with a second "')
     if text.count("(") != text.count(")"):
@@ -110,7 +110,7 @@ def parse_literal(schema, text: str) -> Query | None:
     try:
         parsed = MultifieldParser(fields, schema, group=OrGroup.factory(0.9)).parse(text)
     except Exception as exc:  # noqa: BLE001 - whoosh's parser errors are not user-facing
-        raise BadQuery(f"the query could not be understood: {exc}") from exc
+        raise BadQuery("the query could not be understood: %(reason)s", reason=exc) from exc
     parsed = _prohibit(parsed.normalize())
     return None if isinstance(parsed, _NULL) else parsed
 

@@ -66,7 +66,7 @@ def parse_year(text: str) -> tuple[int | None, int | None]:
     """``2012`` → (2012, 2012); ``2010-2014`` or ``2010..2014`` → (2010, 2014); ``2010-`` → (2010, None)."""
     match = _YEAR_RANGE.match(text or "")
     if not match or not (match.group(1) or match.group(3)):
-        raise BadQuery(f"year must be a year or a range like 2010-2014, not {text!r}")
+        raise BadQuery("year must be a year or a range like 2010-2014, not %(value)s", value=repr(text))
     low = int(match.group(1)) if match.group(1) else None
     high = int(match.group(3)) if match.group(3) else None
     if not match.group(2):
@@ -109,13 +109,20 @@ def canonical_value(name: str, value: str, gazetteer: Gazetteer | None = None) -
         if found is None:
             near = difflib.get_close_matches(fold(value), list(_ALIASES[name]), n=6, cutoff=0.5)
             meant = list(dict.fromkeys(_ALIASES[name][key] for key in near)) or list(facet.values or ())
-            raise BadQuery(f"unknown {facet.label().lower()} {value!r}: did you mean {', '.join(meant[:3])}?")
+            raise BadQuery(
+                "unknown %(name)s %(value)s: did you mean %(meant)s?",
+                name=facet.label().lower(),
+                value=repr(value),
+                meant=", ".join(meant[:3]),
+            )
         return found
     gazetteer = gazetteer or Gazetteer.load()
     if name == "country":
         code = gazetteer.lookup_country(value)
         if code is None:
-            raise BadQuery(f"unknown country {value!r}: use a country's name or its ISO code, like ES or Spain")
+            raise BadQuery(
+                "unknown country %(value)s: use a country's name or its ISO code, like ES or Spain", value=repr(value)
+            )
         return code
     cities = gazetteer.lookup_city(value)
     return cities[0].name if cities else value
@@ -125,9 +132,9 @@ def _positive_int(value: str, name: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise BadQuery(f"{name} must be a whole number, not {value!r}") from None
+        raise BadQuery("%(name)s must be a whole number, not %(value)s", name=name, value=repr(value)) from None
     if number < 1:
-        raise BadQuery(f"{name} must be 1 or more, not {number}")
+        raise BadQuery("%(name)s must be 1 or more, not %(value)s", name=name, value=number)
     return number
 
 
@@ -184,16 +191,30 @@ def field_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
     return rest, found
 
 
+def too_long(text: str) -> BadQuery:
+    """The error for a query over MAX_QUERY_CHARS."""
+    return BadQuery(
+        "the query is too long (%(length)s characters; the limit is %(limit)s)", length=len(text), limit=MAX_QUERY_CHARS
+    )
+
+
 def validate(request: SearchRequest) -> None:
     """Raise BadQuery for values no index can hold: page < 1, an unknown sort, language, theme or type."""
     if request.page < 1 or request.per_page < 1:
         raise BadQuery("page and per_page must be positive numbers")
     if request.sort not in SORTS:
-        raise BadQuery(f"unknown sort {request.sort!r}: use one of {', '.join(SORTS)}")
+        raise BadQuery(
+            "unknown sort %(value)s: use one of %(allowed)s", value=repr(request.sort), allowed=", ".join(SORTS)
+        )
     filters = request.active_filters()
     for name in _ALIASES:
         for value in filters.get(name, []):
             if value not in FACET[name].values:
-                raise BadQuery(f"unknown {FACET[name].param} {value!r}: use one of {', '.join(FACET[name].values)}")
+                raise BadQuery(
+                    "unknown %(name)s %(value)s: use one of %(allowed)s",
+                    name=FACET[name].param,
+                    value=repr(value),
+                    allowed=", ".join(FACET[name].values),
+                )
     if len(request.q or "") > MAX_QUERY_CHARS:
-        raise BadQuery(f"the query is too long ({len(request.q)} characters; the limit is {MAX_QUERY_CHARS})")
+        raise too_long(request.q)

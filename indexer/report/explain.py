@@ -22,7 +22,9 @@ def explain_document(ix, ref: str) -> dict:
     with ix.searcher() as searcher:
         fields = searcher.document(id=ref, kind="doc") or searcher.document(path=str(Path(ref).absolute()), kind="doc")
     if not fields:
-        raise DocumentNotFound(f"no indexed document with id or path {ref!r} (ids are shown by `citymig search`)")
+        raise DocumentNotFound(
+            "no indexed document with id or path %(value)s (ids are shown by `citymig search`)", value=repr(ref)
+        )
     hit = hit_summary(fields)
     evidence = fields.get("evidence") or {}
     facets = {}

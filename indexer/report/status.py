@@ -38,5 +38,13 @@ def index_status(index_dir: Path) -> dict:
         if report
         else None,
         "failed": report.get("failed", []),
+        "skipped": report.get("skipped", []),
         "metadata_errors": report.get("metadata_errors", []),
     }
+
+
+def full_status(index_dir: Path, sort: str = "folder") -> dict:
+    """``citymig status --json``: the summary above and the librarian's desk (the data of /api/library)."""
+    from indexer.report.library import library_report
+
+    return index_status(index_dir) | {"library": library_report(index_dir, sort=sort)}

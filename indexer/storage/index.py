@@ -16,6 +16,8 @@ from indexer.storage.schema import SCHEMA_VERSION
 
 RUN_REPORT = "citymig-run.json"
 LOCK_FILE = "citymig.lock"
+LOCK_HOLDER = "citymig.lock.json"  # who holds the lock: {"what", "pid", "host", "since"}
+RUN_HISTORY = "citymig-runs.jsonl"  # the last runs' summaries, one JSON object a line
 INDEX_NAME = f"citymig_v{SCHEMA_VERSION}"
 
 
@@ -27,7 +29,7 @@ def index_exists(index_dir: Path) -> bool:
 def open_index(index_dir: Path):
     """Open an existing index for reading."""
     if not index_exists(index_dir):
-        raise IndexMissing(f"no citymig index in {index_dir}: run `citymig index` first")
+        raise IndexMissing("no citymig index in %(path)s: run `citymig index` first", path=index_dir)
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
@@ -35,5 +37,28 @@ def read_run_report(index_dir: Path) -> dict | None:
     """The report of the last completed run, if any."""
     try:
         return json.loads((Path(index_dir) / RUN_REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def read_run_history(index_dir: Path) -> list[dict]:
+    """Summaries of the last runs, newest first."""
+    try:
+        lines = (Path(index_dir) / RUN_HISTORY).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    runs = []
+    for line in lines:
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue
+    return runs[::-1]
+
+
+def read_lock_holder(index_dir: Path) -> dict | None:
+    """Who holds the index's write lock, as the holder wrote it (None when nobody says)."""
+    try:
+        return json.loads((Path(index_dir) / LOCK_HOLDER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None

@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer.text import content_analyzer, title_analyzer
 from indexer.vocabulary import LANGUAGES
 
-SCHEMA_VERSION = 5  # 5: one fold (indexer.text) in every analyzer
+SCHEMA_VERSION = 6  # 6: extraction health, duplicate paths, unreadable since, OCRed pages
 
 
 def content_field(lang: str) -> str:
@@ -52,6 +52,10 @@ def build_schema() -> Schema:
         "extracted": STORED(),  # facets as extracted, before the librarian's metadata
         "evidence": STORED(),  # why each facet value was chosen (citymig explain)
         "overrides": STORED(),  # the librarian's values and their origin, with a fingerprint
+        "health": STORED(),  # how sure the extraction is: pages without text, OCRed pages, glued, language, title
+        "duplicates": STORED(),  # other paths holding the same bytes: [{"path", "relpath", "size", "mtime"}]
+        "unreadable": STORED(),  # the file on disk no longer reads: {"since", "reason"}; its last text stays
+        "ocr": STORED(),  # page records: True when the page's words were read by Tesseract
     }
     for lang in LANGUAGES:
         fields[content_field(lang)] = TEXT(analyzer=content_analyzer(lang), phrase=True, spelling=True)

@@ -1,0 +1,100 @@
+"""``citymig serve`` with several gunicorn workers, through a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from indexer.cli.serve import gunicorn_available
+from tests.conftest import run_cli
+from tests.pdfs import PROSE, wrap, write_pdf, write_prose_pdf
+
+NEW = "Zanzibar welcome centre"
+pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn runs on POSIX systems only")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _hits(base: str, query: str) -> list[str]:
+    """Titles found for ``query``, over a new connection (so the requests spread over the workers)."""
+    url = f"{base}/api/search?{urllib.parse.urlencode({'q': query})}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+        return [hit["title"] for hit in json.loads(response.read())["hits"]]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="counts worker processes through /proc")
+def test_two_workers_serve_and_both_see_a_reindex_on_their_next_request(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_prose_pdf(corpus / "report-en.pdf", "en", pages=2, title="Integration report en")
+    index_dir = tmp_path / "index"
+    assert run_cli("index", corpus, "--index", index_dir, "--jobs", "1").exit_code == 0
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start: " + server.stderr.read1().decode(errors="replace"))
+        for _ in range(100):  # the workers start one after the other
+            if len(_children(server.pid)) == 2:
+                break
+            time.sleep(0.1)
+        assert len(_children(server.pid)) == 2, "gunicorn should run two worker processes"
+
+        # Many fresh connections: the workers take turns accepting them, so both open the index now.
+        for _ in range(30):
+            assert _hits(base, "Zanzibar") == []
+        write_pdf(corpus / "zanzibar-en.pdf", [wrap(PROSE["en"] + " The Zanzibar welcome centre.")], title=NEW)
+        assert run_cli("index", corpus, "--index", index_dir, "--jobs", "1").exit_code == 0
+        seen = [_hits(base, "Zanzibar") for _ in range(30)]
+        assert all(titles == [NEW] for titles in seen), seen
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, 9)
+            server.wait()
+        server.stderr.close()
