@@ -6,9 +6,6 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +17,8 @@ import pytest
 from tests.library_collection import build_desk_collection
 from tests.library_files import write_docx
 from tests.pdfs import PROSE, write_prose_pdf
-from tests.test_browser import ARTIFACTS, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, _axe_source, _free_port
+from tests.servers import serving
+from tests.test_browser import ARTIFACTS, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, _axe_source
 
 pytestmark = pytest.mark.slow
 PASSWORD = "a long librarian passphrase"
@@ -29,29 +27,9 @@ PASSWORD = "a long librarian passphrase"
 @contextmanager
 def _serving(index_dir: Path, root: Path, password_file: Path | None):
     """``citymig serve`` on a free loopback port, with the admin password from a file when given."""
-    port = _free_port()
-    args = [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port)]
-    args += ["--collection", str(root)] + (["--admin-password-file", str(password_file)] if password_file else [])
-    process = subprocess.Popen(args, cwd=root.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start: " + process.stderr.read1().decode(errors="replace"))
+    args = ["--collection", str(root)] + (["--admin-password-file", str(password_file)] if password_file else [])
+    with serving(index_dir, *args, cwd=root.parent, tries=150) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -17,15 +13,10 @@ import pytest
 from indexer.cli.serve import gunicorn_available
 from tests.conftest import run_cli
 from tests.pdfs import PROSE, wrap, write_pdf, write_prose_pdf
+from tests.servers import serving
 
 NEW = "Zanzibar welcome centre"
 pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="gunicorn runs on POSIX systems only")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -59,23 +50,7 @@ def test_two_workers_serve_and_both_see_a_reindex_on_their_next_request(tmp_path
     index_dir = tmp_path / "index"
     assert run_cli("index", corpus, "--index", index_dir, "--jobs", "1").exit_code == 0
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start: " + server.stderr.read1().decode(errors="replace"))
+    with serving(index_dir, "--workers", "2") as (base, server):
         for _ in range(100):  # the workers start one after the other
             if len(_children(server.pid)) == 2:
                 break
@@ -90,11 +65,3 @@ def test_two_workers_serve_and_both_see_a_reindex_on_their_next_request(tmp_path
         seen = [_hits(base, "Zanzibar") for _ in range(30)]
         assert all(titles == [NEW] for titles in seen), seen
         assert server.poll() is None
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, 9)
-            server.wait()
-        server.stderr.close()

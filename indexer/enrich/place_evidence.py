@@ -51,7 +51,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.lexicon.gazetteer import UI_LANGUAGES, Gazetteer, zipf
+from indexer.lexicon.dictionary import zipf
+from indexer.lexicon.gazetteer import UI_LANGUAGES, Gazetteer
 from indexer.text import fold
 
 FREQUENT = 4.0  # Zipf: an everyday word (4 = once per 10,000 words)

