@@ -14,7 +14,7 @@ the ``documents`` of the same search with that value ticked.
 
 from __future__ import annotations
 
-import copy
+from dataclasses import astuple
 
 from whoosh.query import Or, Term
 
@@ -24,16 +24,15 @@ from indexer.query.builder import BuiltQuery, build, documents_query
 from indexer.query.expand import collection_places
 from indexer.query.facets import count_facets
 from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key, translated_only
-from indexer.query.request import SearchRequest, closest, field_filters, parse_year, request_from_params, validate
+from indexer.query.request import SearchRequest, closest, request_from_params, validate
 from indexer.query.snippets import page_snippets
 from indexer.query.suggest import did_you_mean
 from indexer.query.translations import translation_groups, works
 from indexer.storage.cache import RecentResults, at_generation, per_generation
 from indexer.storage.records import hit_summary
-from indexer.vocabulary import DOC_TYPES, SORTS, THEMES
 
-__all__ = ["DOC_TYPES", "SORTS", "THEMES", "SearchRequest", "field_filters", "parse_year", "request_from_params"]
-__all__ += ["search", "best_pages"]
+# The API callers use (the CLI, the web app, benchmarks): the request and its parsing come from indexer.query.
+__all__ = ["SearchRequest", "best_pages", "request_from_params", "search"]
 
 PAGES_PER_HIT = 3
 
@@ -49,7 +48,7 @@ def search(ix, request: SearchRequest, cache: bool = True) -> dict:
     validate(request)
     if not cache:
         return _search(ix, request)
-    key = repr(copy.copy(request).__dict__)
+    key = repr(astuple(request))
     recent = at_generation(ix, ix.latest_generation(), "recent results", RecentResults)
     result = recent.get(key)
     if result is None:
@@ -187,7 +186,8 @@ def _search(ix, request: SearchRequest) -> dict:
             hit["pages"] = pages.get(shown, [])
             # Every language version of the work (none for a work in one language), those that matched marked.
             hit["versions"] = [version | {"matched": version["id"] in members} for version in groups.get(shown, [])]
-            hit["documents"] = [_version(searcher.stored_fields(numbers[m]), True) for m in members]
+            others = [_version(searcher.stored_fields(numbers[m]), True) for m in members if m != shown]
+            hit["documents"] = [_version(fields, True), *others]  # the shown version first, as exports list them
             hit["via_translation"] = _translations_of(searcher, built, numbers[shown]) if shown in translated else []
             hit["about_query_place"] = shown in preferred
             hits.append(hit)

@@ -13,8 +13,9 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from indexer.documents import get_document
 from indexer.errors import BadQuery
 from indexer.report.export import MAX_EXPORT, to_csv
-from indexer.search import SORTS, THEMES, SearchRequest, request_from_params, search
+from indexer.search import SearchRequest, request_from_params, search
 from indexer.storage.index import index_exists
+from indexer.vocabulary import SORTS, THEMES
 from search_app import decorate, files
 from search_app.i18n import (
     FACET_LABELS,

@@ -17,8 +17,9 @@ import re
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
+
+from tests.pdfs import wrap
 
 DATA = Path(__file__).parent / "data"
 TEXTS = DATA / "real"
@@ -30,18 +31,6 @@ _MARKUP = re.compile(r"</?i>|\*\*|(?<!\w)\*|\*(?!\w)")
 def gold() -> dict:
     """The gold labels: ``{"documents": [...], "traps": [...]}``."""
     return json.loads(GOLD.read_text(encoding="utf-8"))
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if line and pdfmetrics.stringWidth(candidate, font, size) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return lines + [line] if line else lines
 
 
 class _Pages:
@@ -67,7 +56,7 @@ class _Pages:
 
     def block(self, text: str, font: str = "Times-Roman", size: float = 10.5, space: float = 6) -> None:
         """Draw a paragraph, wrapped to the text width, starting a new page when it does not fit."""
-        for line in _wrap(text, font, size, 450):
+        for line in wrap(text, font, size, 450):
             if self.y < 60:
                 self._new_page()
             self.c.setFont(font, size)
