@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from dataclasses import astuple
 
-from whoosh.query import Or, Term
+from whoosh.query import And, Or, Query, Require, Term
 
 from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
-from indexer.query.builder import BuiltQuery, build, documents_query
+from indexer.query.builder import BuiltQuery, build, documents_query, unions
 from indexer.query.expand import collection_places
 from indexer.query.facets import count_facets
-from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key, translated_only
+from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key
 from indexer.query.request import SearchRequest, closest, request_from_params, validate
 from indexer.query.snippets import page_snippets
 from indexer.query.suggest import did_you_mean
@@ -92,29 +92,21 @@ def _place_notices(ix, searcher, request: SearchRequest) -> list[dict]:
     return notices
 
 
-def _page_numbers(searcher) -> dict[str, list[int]]:
-    """Document numbers of every document's page records, by doc_id."""
-    doc_ids = searcher.reader().column_reader("doc_id")
-    pages: dict[str, list[int]] = {}
-    for docnum in searcher.docs_for_query(Term("kind", "page")):
-        pages.setdefault(doc_ids[docnum], []).append(docnum)
-    return pages
-
-
 def best_pages(
     ix, searcher, built: BuiltQuery, doc_ids: list[str], limit: int | None = PAGES_PER_HIT
 ) -> dict[str, list[dict]]:
     """The pages of each of ``doc_ids`` that match the positive part of the query, best first, with snippets.
 
-    One search over the pages of all of them: the query's matchers are built once, not once per document.
+    One search over the pages of all of them: the query's matchers are built once, not once per document,
+    and skip from one of their pages to the next (``Require``: scored by the query alone), so the cost
+    follows the pages of the documents shown, not every page of the collection that matches.
     """
     if built.page_query is None or not doc_ids:
         return {}
-    numbers = per_generation(ix, searcher, "page numbers", lambda: _page_numbers(searcher))
-    allowed = {docnum for doc_id in doc_ids for docnum in numbers.get(doc_id, ())}
+    theirs = And([Term("kind", "page"), unions(Or([Term("doc_id", doc_id) for doc_id in doc_ids]))])
     column = searcher.reader().column_reader("doc_id")
     found: dict[str, list[tuple[float, int]]] = {}
-    for score, docnum in searcher.search(built.page_query, filter=allowed, limit=None).top_n:
+    for score, docnum in searcher.search(Require(built.page_query, theirs), limit=None).top_n:
         ranked = found.setdefault(column[docnum], [])
         if limit is None or len(ranked) < limit:
             ranked.append((score, docnum))
@@ -126,13 +118,16 @@ def best_pages(
     return pages
 
 
-def _match(searcher, built: BuiltQuery, kept: set[int], doc_ids) -> tuple[dict[str, float], set[str]]:
-    """Scores of the matching documents among ``kept``, and those that matched only through translations."""
-    results = searcher.search(built.doc_query, filter=kept, limit=None)
+def _match(searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[str, float], set[str]]:
+    """Scores of the matching documents that ``kept`` (a query on document records) keeps, and those that
+    matched only through translations. The text's matchers skip from one document record to the next, never
+    visiting the page records that hold the same words (``Require``: scored by the text alone)."""
+    results = searcher.search(Require(built.doc_query, kept), limit=None)
     scores = {doc_ids[docnum]: score for score, docnum in results.top_n}
     translated: set[str] = set()
     if built.origins:
-        literal = set(searcher.docs_for_query(built.own_query)) if built.own_query is not None else set()
+        own = Require(built.own_query, kept) if built.own_query is not None else None
+        literal = set(searcher.docs_for_query(own)) if own is not None else set()
         translated = {doc_ids[docnum] for _, docnum in results.top_n if docnum not in literal}
         for doc_id in translated:
             scores[doc_id] *= TRANSLATION_ONLY
@@ -140,10 +135,18 @@ def _match(searcher, built: BuiltQuery, kept: set[int], doc_ids) -> tuple[dict[s
 
 
 def _translations_of(searcher, built: BuiltQuery, docnum: int) -> list[dict]:
-    """The thesaurus translations a document matched through (for one that matched through nothing else)."""
-    terms = Or([Term(field, text) for field, text in built.origins])
-    results = searcher.search(terms, filter={docnum}, limit=1, terms=True)
-    return translated_only(results, docnum, 0.0, built.origins) if results.scored_length() else []
+    """The thesaurus translations a document matched through (one that matched through nothing else):
+    the translated terms its record holds, read from their postings, without scoring a search."""
+    reader = searcher.reader()
+    via = []
+    for (fieldname, text), origin in built.origins.items():
+        if origin in via or (fieldname, text) not in reader:
+            continue
+        postings = reader.postings(fieldname, text)
+        postings.skip_to(docnum)
+        if postings.is_active() and postings.id() == docnum:
+            via.append(origin)
+    return via
 
 
 def _version(fields: dict, matched: bool) -> dict:
@@ -162,7 +165,7 @@ def _search(ix, request: SearchRequest) -> dict:
         groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
         notices = _place_notices(ix, searcher, request)
         built = build(ix, searcher, text, request.understand)
-        kept = set(searcher.docs_for_query(documents_query(request)))
+        kept = documents_query(request)
         doc_ids = searcher.reader().column_reader("doc_id")
         scores: dict[str, float] = {}
         translated: set[str] = set()
@@ -173,7 +176,7 @@ def _search(ix, request: SearchRequest) -> dict:
                 preferred = prefer(facts, scores, built.understood)
             lift(scores, preferred, translated)
         elif not text:
-            scores = {doc_ids[n]: 0.0 for n in kept}
+            scores = {doc_ids[n]: 0.0 for n in searcher.docs_for_query(kept)}
         columns = {name: searcher.reader().column_reader(name) for name in ("year", "indexed_at")}
         key = sort_key(request.sort, not built.empty, scores, facts, lambda name, d: columns[name][numbers[d]])
         found = works(sorted(scores, key=key), groups, request.ui_lang, key)

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from whoosh.searching import Hit
-
 from indexer.storage.records import known_year, split_values
 from indexer.text import fold
 
@@ -44,19 +42,6 @@ def title_key(title: str | None) -> str:
     """A title as it sorts: folded, leading quotes and punctuation ignored."""
     folded = fold(title or "")
     return folded.lstrip("\"'«»“”‘’¿¡([{-–—. ")
-
-
-def translated_only(results, docnum: int, score: float, origins: dict) -> list[dict]:
-    """The translations a document matched through, when it matched through nothing else (else [])."""
-    via, own = [], False
-    for fieldname, text in Hit(results, docnum, score=score).matched_terms():
-        term = (fieldname, text.decode("utf-8") if isinstance(text, bytes) else text)
-        if term in origins:
-            if origins[term] not in via:
-                via.append(origins[term])
-        else:
-            own = True
-    return [] if own else via
 
 
 def prefer(facts: dict, scores: dict[str, float], understood) -> set[str]:

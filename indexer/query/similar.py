@@ -24,6 +24,7 @@ from collections import Counter
 from whoosh.query import Or, Term
 
 from indexer.lexicon.thesaurus import Thesaurus, analyze
+from indexer.query.builder import unions
 from indexer.query.expand import text_query
 from indexer.query.translations import group_versions, translation_groups
 from indexer.storage.records import hit_summary, split_values
@@ -60,7 +61,7 @@ def likeness_query(searcher, lang: str, text: str):
                 query = text_query(searcher.schema, content_field(language), label)
                 if query is not None:
                     clauses.append(query)
-    return Or(clauses) if clauses else None
+    return unions(Or(clauses)) if clauses else None
 
 
 def _places(fields: dict) -> frozenset[str]:

@@ -25,19 +25,38 @@ BETWEEN = " … "
 
 
 _folded = lru_cache(maxsize=65536)(fold)  # the same words recur on every page
+_FORMS: dict[tuple[str, str], frozenset[str]] = {}  # (field, word) → the indexed forms of the word
+_MAX_FORMS = 200_000
 
 
-def match_spans(text: str, terms: set[str], analyzer) -> list[tuple[int, int]]:
-    """(start, end) of every word of ``text`` that ``analyzer`` turns into one of ``terms``."""
+def _forms(field: str, analyzer, word: str) -> frozenset[str]:
+    """The indexed forms ``field``'s ``analyzer`` makes of ``word``, remembered: a page's words recur on every
+    page (by field name: each searcher unpickles its own analyzer objects, and a field's never changes)."""
+    key = (field, word)
+    forms = _FORMS.get(key)
+    if forms is None:
+        if len(_FORMS) >= _MAX_FORMS:
+            _FORMS.clear()
+        forms = _FORMS[key] = frozenset(token.text for token in analyzer(word))
+    return forms
+
+
+def match_spans(text: str, terms: set[str], field: str, analyzer) -> list[tuple[int, int]]:
+    """(start, end) of every word of ``text`` that ``field``'s ``analyzer`` turns into one of ``terms``.
+
+    Each distinct word of the page is looked at once; only the words found are then located.
+    """
     prefixes = {term[:PREFIX] for term in terms}
-    spans = []
-    for match in WORD.finditer(text):
-        word = match.group(0)
-        if _folded(word)[:PREFIX] not in prefixes:
-            continue
-        if any(token.text in terms for token in analyzer(word)):
-            spans.append(match.span())
-    return spans
+    matched = {
+        word
+        for word in set(WORD.findall(text))
+        if _folded(word)[:PREFIX] in prefixes and not _forms(field, analyzer, word).isdisjoint(terms)
+    }
+    if not matched:
+        return []
+    alternatives = "|".join(re.escape(word) for word in sorted(matched, key=len, reverse=True))
+    # Whole tokens only, as WORD cuts them: not after or before a word character or a dot inside a word.
+    return [match.span() for match in re.finditer(rf"(?<!\w)(?<!\w\.)(?:{alternatives})(?!\w)(?!\.\w)", text)]
 
 
 def _window(text: str, spans: list[tuple[int, int]], first: int, max_chars: int) -> tuple[int, int, int]:
@@ -53,9 +72,11 @@ def _window(text: str, spans: list[tuple[int, int]], first: int, max_chars: int)
     return start, end, count
 
 
-def snippet(text: str, terms: set[str], analyzer, max_chars: int = MAX_CHARS, fragments: int = FRAGMENTS) -> str:
+def snippet(
+    text: str, terms: set[str], field: str, analyzer, max_chars: int = MAX_CHARS, fragments: int = FRAGMENTS
+) -> str:
     """The best passages of ``text`` for ``terms`` (indexed forms), escaped, matches in ``<mark>``; '' if none."""
-    spans = match_spans(text, terms, analyzer) if terms else []
+    spans = match_spans(text, terms, field, analyzer) if terms else []
     if not spans:
         return ""
     windows = sorted((_window(text, spans, i, max_chars) for i in range(len(spans))), key=lambda w: (-w[2], w[0]))
@@ -93,6 +114,6 @@ def page_snippets(searcher, query, docnums: list[int]) -> list[dict]:
         fields = searcher.stored_fields(docnum)
         text, field = fields.get("text") or "", content_field(fields.get("lang") or "en")
         terms = query_terms(query, field)
-        found = snippet(text, terms, searcher.schema[field].analyzer) if field in searcher.schema else ""
+        found = snippet(text, terms, field, searcher.schema[field].analyzer) if field in searcher.schema else ""
         pages.append({"page": fields["page"], "snippet": found or html.escape(text[:200])})
     return pages
