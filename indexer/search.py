@@ -20,7 +20,7 @@ from whoosh.query import And, Or, Query, Require, Term
 
 from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
-from indexer.query.builder import BuiltQuery, build, documents_query, unions
+from indexer.query.builder import BuiltQuery, build, document_term, documents_query, unions
 from indexer.query.expand import collection_places
 from indexer.query.facets import count_facets
 from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key
@@ -139,10 +139,11 @@ def _translations_of(searcher, built: BuiltQuery, docnum: int) -> list[dict]:
     the translated terms its record holds, read from their postings, without scoring a search."""
     reader = searcher.reader()
     via = []
-    for (fieldname, text), origin in built.origins.items():
-        if origin in via or (fieldname, text) not in reader:
+    for term, origin in built.origins.items():
+        term = document_term(*term)
+        if origin in via or term not in reader:
             continue
-        postings = reader.postings(fieldname, text)
+        postings = reader.postings(*term)
         postings.skip_to(docnum)
         if postings.is_active() and postings.id() == docnum:
             via.append(origin)

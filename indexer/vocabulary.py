@@ -65,18 +65,21 @@ class FileFormat:
     name: str
     media_type: str
     web: bool  # a web page or post (its type defaults to blog, its date comes from the page)
+    label: str = ""  # how help texts name it
+
+
 
 
 FORMATS = {
-    ".pdf": FileFormat("pdf", "application/pdf", web=False),
-    ".html": FileFormat("html", "text/html", web=True),
-    ".htm": FileFormat("html", "text/html", web=True),
-    ".md": FileFormat("markdown", "text/markdown", web=True),
-    ".markdown": FileFormat("markdown", "text/markdown", web=True),
-    ".txt": FileFormat("text", "text/plain", web=True),
+    ".pdf": FileFormat("pdf", "application/pdf", web=False, label="PDF"),
+    ".html": FileFormat("html", "text/html", web=True, label="HTML"),
+    ".htm": FileFormat("html", "text/html", web=True, label="HTML"),
+    ".md": FileFormat("markdown", "text/markdown", web=True, label="Markdown"),
+    ".markdown": FileFormat("markdown", "text/markdown", web=True, label="Markdown"),
+    ".txt": FileFormat("text", "text/plain", web=True, label="plain text"),
     # Office documents: headings of the first level start a new page (see indexer.ingest.office).
-    ".docx": FileFormat("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", web=False),
-    ".odt": FileFormat("odt", "application/vnd.oasis.opendocument.text", web=False),
+    ".docx": FileFormat("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", web=False, label="Word (DOCX)"),
+    ".odt": FileFormat("odt", "application/vnd.oasis.opendocument.text", web=False, label="OpenDocument text (ODT)"),
 }
 
 
@@ -174,3 +177,8 @@ SORT_LABELS = {
 def counted(works: int, documents: int) -> str:
     """How every English surface states a result's size: ``17 results · 29 documents`` (works, then versions)."""
     return f"{works} result{'s' if works != 1 else ''} · {documents} document{'s' if documents != 1 else ''}"
+
+
+def format_labels() -> str:
+    """The formats the collection may hold, as help texts list them: "PDF, HTML, …"."""
+    return ", ".join(dict.fromkeys(file_format.label for file_format in FORMATS.values()))

@@ -17,7 +17,13 @@ from indexer.cli.common import Progress, echo_json, fail, index_option, json_opt
 from indexer.cli.serve import serve
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
-from indexer.vocabulary import counted
+from indexer.vocabulary import counted, format_labels
+
+
+def with_formats(function):
+    """Name the formats of ``indexer.vocabulary.FORMATS`` where the help text says ``{formats}``."""
+    function.__doc__ = function.__doc__.replace("{formats}", format_labels())
+    return function
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,11 +51,12 @@ def cli() -> None:
     help="Extract on this Dask cluster (pip install 'citymig[cluster]'); the index is written here.",
 )
 @json_option
+@with_formats
 def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, scheduler, as_json) -> None:
     """Index the documents under PATHS (folders are walked recursively) [default: corpus/].
 
-    Formats: PDF, HTML, Markdown and plain text. A rerun processes only new
-    or changed files and removes documents whose files are gone.
+    Formats: {formats}. A rerun processes only new or changed files and
+    removes documents whose files are gone.
     """
     from indexer.ingest.writer import index_paths
 

@@ -39,7 +39,7 @@ from indexer.ingest.librarian import (
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
 from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
 from indexer.storage.records import split_values
-from indexer.storage.schema import build_schema, content_field
+from indexer.storage.schema import build_schema, content_field, document_field
 from indexer.text import join_pages
 
 
@@ -186,7 +186,7 @@ def document_content(pages: Iterable[tuple[str, str, list[str]]]) -> dict:
         if text:
             texts.setdefault(lang, []).append(text)
         cities.update(page_cities)
-    content = {content_field(lang): join_pages(parts) for lang, parts in texts.items()}
+    content = {document_field(lang): join_pages(parts) for lang, parts in texts.items()}
     return content | {"page_city": ",".join(sorted(cities))}
 
 

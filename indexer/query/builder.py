@@ -5,7 +5,8 @@ and feeds all get their queries here, so a document page shows the pages
 the result list promised. A query has two readings:
 
 - ``doc_query`` runs on *document* records, which hold a document's whole
-  text per language (``indexer.ingest.writer.document_content``), so
+  text per language in fields of their own (``document_field``; the query
+  is built on the page fields and renamed by ``on_documents``), so
   ``a b``, ``AND``, ``OR``, ``NOT`` and parentheses decide whether a
   document matches, and ``D(a NOT b) + D(a AND b) = D(a)`` holds exactly; a
   phrase still stands within one page (pages are joined with a position
@@ -20,6 +21,7 @@ would read it as ``housing OR (NOT London)``, matching nearly everything).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from whoosh.qparser import MultifieldParser, OrGroup
@@ -33,10 +35,11 @@ from indexer.query.expand import Origins, collection_places, resources_for, unde
 from indexer.query.request import MAX_QUERY_CHARS, SearchRequest, too_long
 from indexer.query.understand import Understanding, has_syntax, understand
 from indexer.storage.cache import per_generation
-from indexer.storage.schema import content_field
+from indexer.storage.schema import content_field, document_field
 from indexer.vocabulary import FACET, LANGUAGES
 
 _NULL = type(NullQuery)  # whoosh's parser returns its NullQuery instance for a text with no terms
+_TO_DOCUMENT = {content_field(lang): document_field(lang) for lang in LANGUAGES}
 
 
 @dataclass
@@ -131,6 +134,25 @@ def unions(query: Query | None) -> Query | None:
     return query
 
 
+def on_documents(query: Query | None) -> Query | None:
+    """``query`` (on page fields) on the fields of document records, which hold each document's whole text."""
+    if query is None:
+        return None
+
+    def rename(node: Query) -> Query:
+        if getattr(node, "fieldname", None) in _TO_DOCUMENT:
+            node = copy.copy(node)
+            node.fieldname = _TO_DOCUMENT[node.fieldname]
+        return node
+
+    return unions(query.accept(rename))
+
+
+def document_term(fieldname: str, text: str) -> tuple[str, str]:
+    """A page field's term as document records index it."""
+    return _TO_DOCUMENT.get(fieldname, fieldname), text
+
+
 def _either(*queries: Query | None) -> Query | None:
     parts = [q for q in queries if q is not None]
     return (parts[0] if len(parts) == 1 else Or(parts)) if parts else None
@@ -147,9 +169,9 @@ def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQue
         understood = understand(text, resources_for(searcher, places, Thesaurus.load()))
         page_query, title_query, origins, own_pages = understood_queries(ix.schema, understood)
         doc_query, own_query = _either(page_query, title_query), _either(own_pages, title_query)
-        return BuiltQuery(unions(doc_query), unions(page_query), origins, understood, unions(own_query))
-    doc_query = parse_literal(ix.schema, text)
-    return BuiltQuery(unions(doc_query), unions(positive_part(doc_query)))
+        return BuiltQuery(on_documents(doc_query), unions(page_query), origins, understood, on_documents(own_query))
+    literal = parse_literal(ix.schema, text)
+    return BuiltQuery(on_documents(literal), unions(positive_part(literal)))
 
 
 def _facet_clause(name: str, values: list[str]) -> Query:

@@ -5,6 +5,12 @@ they mention; facets live on document records, where filters and counts
 apply, so a metadata change rewrites one record per document. Page text is
 indexed with the analyzer of the page's language (Snowball stemming and
 stopwords), each language in its own field, so stems never cross languages.
+
+A document record holds its whole text per language too, in fields of its
+own (``document_field``), not in the page fields: a document query's
+postings then hold one entry per document, not one per page, so ranking
+documents costs what the documents cost, and BM25's length statistics are
+those of documents.
 """
 
 from __future__ import annotations
@@ -14,12 +20,17 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer.text import content_analyzer, title_analyzer
 from indexer.vocabulary import LANGUAGES
 
-SCHEMA_VERSION = 6  # 6: extraction health, duplicate paths, unreadable since, OCRed pages
+SCHEMA_VERSION = 7  # 7: documents' text in fields of their own; 6: health, duplicates, unreadable, OCR
 
 
 def content_field(lang: str) -> str:
     """Name of the field that holds page text in ``lang``."""
     return f"content_{lang}"
+
+
+def document_field(lang: str) -> str:
+    """Name of the field of document records that holds a document's whole text in ``lang``."""
+    return f"document_{lang}"
 
 
 def build_schema() -> Schema:
@@ -59,4 +70,5 @@ def build_schema() -> Schema:
     }
     for lang in LANGUAGES:
         fields[content_field(lang)] = TEXT(analyzer=content_analyzer(lang), phrase=True, spelling=True)
+        fields[document_field(lang)] = TEXT(analyzer=content_analyzer(lang), phrase=True)
     return Schema(**fields)
