@@ -69,6 +69,26 @@ def test_a_publishers_place_in_a_reference_is_not_a_city_the_text_names(gazettee
     assert cities(gazetteer, reference) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who stays away? Barcelona: A Park for the Neighbourhood Barcelona has experienced rapid immigration.",
+        "A strategy outlasts a mayor. Montreal: A Charter for Urban Citizens Montreal has adopted a charter.",
+    ],
+)
+def test_a_section_heading_city_colon_title_is_the_city_not_a_publishers_place(gazetteer, text):
+    # A heading run into its text looks like "City: Publisher" after a sentence, but lowercase words follow.
+    named = cities(gazetteer, text)
+    assert len(named) == 2 and len(set(named)) == 1
+
+
+def test_a_word_for_city_at_the_end_of_the_previous_sentence_vouches_for_nothing(gazetteer):
+    # Spanish "Para" (for) is Belém's alternate name Pará; "… de la ciudad. Para los …" is not "ciudad de Para".
+    text = "Ningún barrio es una zona de sacrificio, sino parte de la ciudad. Para los responsables, esto importa."
+    assert cities(gazetteer, text, "es") == []
+    assert cities(gazetteer, "La ciudad de Valongo abrió su biblioteca.", "es") == ["Valongo"]
+
+
 def test_a_city_discussed_in_the_text_still_counts_next_to_its_references(gazetteer):
     text = (
         "Washington has a new office for immigrant affairs, and in Washington the council funds it. "
