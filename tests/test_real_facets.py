@@ -69,6 +69,26 @@ def test_a_publishers_place_in_a_reference_is_not_a_city_the_text_names(gazettee
     assert cities(gazetteer, reference) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who stays away? Barcelona: A Park for the Neighbourhood Barcelona has experienced rapid immigration.",
+        "A strategy outlasts a mayor. Montreal: A Charter for Urban Citizens Montreal has adopted a charter.",
+    ],
+)
+def test_a_section_heading_city_colon_title_is_the_city_not_a_publishers_place(gazetteer, text):
+    # A heading run into its text looks like "City: Publisher" after a sentence, but lowercase words follow.
+    named = cities(gazetteer, text)
+    assert len(named) == 2 and len(set(named)) == 1
+
+
+def test_a_word_for_city_at_the_end_of_the_previous_sentence_vouches_for_nothing(gazetteer):
+    # Spanish "Para" (for) is Belém's alternate name Pará; "… de la ciudad. Para los …" is not "ciudad de Para".
+    text = "Ningún barrio es una zona de sacrificio, sino parte de la ciudad. Para los responsables, esto importa."
+    assert cities(gazetteer, text, "es") == []
+    assert cities(gazetteer, "La ciudad de Valongo abrió su biblioteca.", "es") == ["Valongo"]
+
+
 def test_a_city_discussed_in_the_text_still_counts_next_to_its_references(gazetteer):
     text = (
         "Washington has a new office for immigrant affairs, and in Washington the council funds it. "
@@ -309,3 +329,21 @@ def test_a_debian_manual_gets_no_city_no_country_and_no_theme(tmp_path, path):
     (hit,) = _hits(tmp_path / "ix").values()
     assert (hit["city"], hit["country"], hit["theme"]) == ([], [], [])
     assert hit["title"].replace("’", "'") == entry["title"]
+
+
+# -- many-city reports in the bundled collection: filters find them, questions still rank the place's own pages --
+
+
+def test_a_survey_report_is_found_under_each_city_it_discusses_but_a_question_ranks_that_citys_profile_first(
+    corpus_index,
+):
+    by_city = {Path(h["path"]).name for h in search_json(corpus_index, "", "--city", "Turin", "--limit", "50")["hits"]}
+    assert "municipal-leadership-en.pdf" in by_city, "Turin has a section of its own in the report"
+    result = search_json(corpus_index, "Porta Palazzo")
+    first = result["hits"][0]
+    assert Path(first["path"]).name.startswith("turin-porta-palazzo") and first["about_query_place"]
+    report = next(h for h in result["hits"] if Path(h["path"]).name == "municipal-leadership-en.pdf")
+    assert "Turin" in report["city"] and not report["about_query_place"], "one of 23 cities: not mainly about Turin"
+    barcelona = search_json(corpus_index, "qué funcionó en Barcelona", "--limit", "50")["hits"]
+    catalan = next(h for h in barcelona if Path(h["path"]).name == "buenas-ideas-ciudades-es.pdf")
+    assert catalan["about_query_place"], "the Spanish report's first chapters are Barcelona's"

@@ -44,3 +44,17 @@ def test_a_label_of_a_concept_with_two_themes_counts_for_both():
     lexicon = ThemeLexicon.load()
     found = lexicon.matches("The credit union opened a basic bank account for every member.", "en")
     assert {"Work", "Live"} <= {theme for theme, _ in found}
+
+
+def test_a_word_sharing_a_labels_stem_is_not_the_label():
+    # Snowball stems "international" and "intern" alike; "internationally" is not an internship.
+    lexicon = ThemeLexicon.load()
+    assert lexicon.matches("An international network of international partners works internationally.", "en") == []
+    assert {theme for theme, _ in lexicon.matches("Two interns and the internships they found.", "en")} == {"Work"}
+    assert {theme for theme, _ in lexicon.matches("Employers employed them.", "en")} == {"Work"}
+
+
+def test_city_to_city_learning_exchange_connects_cities_and_informs_their_policy():
+    # As the collection's labels have it: texts about cities learning from one another are Connect and Plan.
+    found = ThemeLexicon.load().matches("A learning exchange and peer learning between cities.", "en")
+    assert {theme for theme, _ in found} == {"Connect", "Plan"}

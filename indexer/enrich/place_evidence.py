@@ -71,6 +71,12 @@ ORGANISATION_WORDS = {"institution", "institute", "university", "universitat", "
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.\s*$")
 _SURNAME_COMMA = re.compile(r"\s*,\s*(?:[A-Z]\.|[A-Z][a-zà-ÿ]+\.)")  # "Florida, R." / "Menz, Georg."
 _PUBLISHER = re.compile(r"(?:,\s*(?:[A-Z]{2}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+\.?))?\s*:\s*(?:The\s+)?[A-Z]")
+# What follows "City:" in a reference: a publisher's name, capitalised words (and "of", "and"), then punctuation.
+# A heading run into its text ("Barcelona: A Park for Nou Barris Barcelona has …") has lowercase words first.
+_PUBLISHER_NAME = re.compile(
+    r"(?:,\s*(?:[A-Z]{2}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+\.?))?\s*:\s*"
+    r"(?:(?:[A-Z][\w&'’.-]*|of|and|&|und|für|et|de|du|des|y|del)\s*){1,6}[.,;]"
+)
 _CITATION = re.compile(
     r"\(\s*(?:19|20)\d\d[a-z]?\s*\)|\bpp?\.\s*\d|\b(?:Hrsg|Eds?|éd|eds|coord)\.|\bet al\.|\bPress\b|\bIn:\s|\bISBN\b"
 )
@@ -216,7 +222,8 @@ def reference(words: Words, i: int, j: int) -> str | None:
     same_sentence = after[: after.find(". ") + 1] if ". " in after[:40] else after[:40]
     citation = _CITATION.search(window) or _CITATION.search(same_sentence)
     dated = _DATED.search(after)
-    if _PUBLISHER.match(after) and (citation or dated or re.search(r"\*|[.?]\s*$", window[-120:])):
+    after_sentence = bool(re.search(r"\*|[.?]\s*$", window[-120:])) and bool(_PUBLISHER_NAME.match(after))
+    if _PUBLISHER.match(after) and (citation or dated or after_sentence):
         return "a publisher's place or a work's title ('City: Publisher', 'Title: Subtitle, 2011')"
     if _BY_AUTHOR.match(after):
         return "in the title of a work ('... Toronto by Zhixi Zhuang')"

@@ -150,12 +150,14 @@ def find_names(gazetteer: Gazetteer, text: str, lang: str | None) -> list[NameMa
             continue
         j, key, kind, country, only = match
         start, end = words.items[i][0], words.items[j][1]
-        previous = [key_at(k) for k in range(max(0, i - 3), i)]
+        sentence_start = _sentence_start(text, start)
+        # The words before a name vouch for it only within its sentence: "… de la ciudad. Para los …" is no city.
+        previous = [] if sentence_start else [key_at(k) for k in range(max(0, i - 3), i)]
         city_word = bool(previous) and (
             previous[-1] in CITY_WORDS or (len(previous) >= 2 and previous[-1] in _OF and previous[-2] in CITY_WORDS)
         )
         supported = city_word or (bool(previous) and previous[-1] in PREPOSITIONS)
-        m = NameMatch(text[start:end], start, end, key, kind, country, False, supported, _sentence_start(text, start))
+        m = NameMatch(text[start:end], start, end, key, kind, country, False, supported, sentence_start)
         m.only, m.city_word = only, city_word
         if kind == "city":
             _doubt(gazetteer, m, words, i, j, article, lang)

@@ -13,6 +13,12 @@ themes counts for both), and its themes are the best one plus the next if it
 reaches 45 % of the best one's score. The thresholds were chosen on the demo
 collection's gold labels (``bench/facet_quality.py``).
 
+A stem stands for its word only when the word is one of its inflections: the
+word as written must differ from the label's after their common beginning by
+at most four letters at either end (``employment``/``employed``,
+``communities``/``community``), so that ``international`` is not the label
+``intern`` (both stem to ``intern``) and ``Universität`` not ``Universum``.
+
 Themes only with evidence: a document gets no theme unless its theme words are
 dense enough. An on-topic document of the collection (the median of the tuning
 half of the gold labels) has about 140 label matches per 1,000 indexed words;
@@ -29,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from indexer.lexicon.thesaurus import Thesaurus
-from indexer.text import content_analyzer
+from indexer.text import content_analyzer, fold
 from indexer.vocabulary import LANGUAGES
 
 SECOND_THEME_SHARE = 0.45  # a further theme needs this share of the best theme's score
@@ -37,6 +43,7 @@ MAX_THEMES = 2
 MIN_MATCHES = 3  # a page with fewer label matches does not vote
 ON_TOPIC_DENSITY = 140.0  # label matches per 1,000 indexed words of an on-topic document (tuning-half median)
 MIN_DENSITY_SHARE = 0.3  # a document below this share of ON_TOPIC_DENSITY gets no theme
+INFLECTION = 4  # letters a word may differ from a label's word after their common beginning, at either end
 
 
 @cache
@@ -49,11 +56,27 @@ def stems(text: str, lang: str) -> list[str]:
     return [token.text for token in _analyzer(lang)(text)]
 
 
+def stems_and_words(text: str, lang: str) -> list[tuple[str, str]]:
+    """(stem, the folded word as written) for every word of ``text`` the index keeps in ``lang``."""
+    return [(token.text, fold(text[token.startchar : token.endchar])) for token in _analyzer(lang)(text, chars=True)]
+
+
+def inflection_of(word: str, label_word: str) -> bool:
+    """True when ``word`` is an inflection of ``label_word``, not another word with the same stem."""
+    common = 0
+    for a, b in zip(word, label_word, strict=False):
+        if a != b:
+            break
+        common += 1
+    return max(len(word), len(label_word)) - common <= INFLECTION
+
+
 @dataclass
 class ThemeLexicon:
     """Stemmed labels of each theme's concepts, per language, keyed by their first stem."""
 
-    entries: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]]
+    # lang -> first stem -> [(stems, label words as written and folded, themes, label)], longest first
+    entries: dict[str, dict[str, list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]]]]
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -62,17 +85,19 @@ class ThemeLexicon:
         thesaurus = Thesaurus.load()
         entries: dict[str, dict[str, list]] = {}
         for lang in LANGUAGES:
-            themes_of: dict[tuple[str, ...], list[str]] = {}
-            labels_of: dict[tuple[str, ...], str] = {}
+            themes_of: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+            labels_of: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
             for theme, labels in thesaurus.theme_labels(lang).items():
                 for label in labels:
-                    label_stems = tuple(stems(label, lang))
-                    if label_stems and theme not in themes_of.setdefault(label_stems, []):
-                        themes_of[label_stems].append(theme)
-                        labels_of.setdefault(label_stems, label)
+                    pairs = stems_and_words(label, lang)
+                    key = (tuple(stem for stem, _ in pairs), tuple(word for _, word in pairs))
+                    if pairs and theme not in themes_of.setdefault(key, []):
+                        themes_of[key].append(theme)
+                        labels_of.setdefault(key, label)
             by_first: dict[str, list] = {}
-            for label_stems, themes in themes_of.items():
-                by_first.setdefault(label_stems[0], []).append((label_stems, tuple(themes), labels_of[label_stems]))
+            for (label_stems, words), themes in themes_of.items():
+                entry = (label_stems, words, tuple(themes), labels_of[(label_stems, words)])
+                by_first.setdefault(label_stems[0], []).append(entry)
             for candidates in by_first.values():
                 candidates.sort(key=lambda entry: -len(entry[0]))  # longest label first
             entries[lang] = by_first
@@ -81,13 +106,18 @@ class ThemeLexicon:
     def matches(self, text: str, lang: str) -> list[tuple[str, str]]:
         """(theme, label) for every label found in ``text`` and each theme of its concept; longest match first."""
         by_first = self.entries.get(lang) or {}
-        words = stems(text, lang)
+        pairs = stems_and_words(text, lang)
+        words = [stem for stem, _ in pairs]
         found, i = [], 0
         while i < len(words):
-            for label_stems, themes, label in by_first.get(words[i], ()):
-                if tuple(words[i : i + len(label_stems)]) == label_stems:
+            for label_stems, label_words, themes, label in by_first.get(words[i], ()):
+                n = len(label_stems)
+                written = [word for _, word in pairs[i : i + n]]
+                if tuple(words[i : i + n]) == label_stems and all(
+                    inflection_of(a, b) for a, b in zip(written, label_words, strict=False)
+                ):
                     found.extend((theme, label) for theme in themes)
-                    i += len(label_stems) - 1
+                    i += n - 1
                     break
             i += 1
         return found

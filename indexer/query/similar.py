@@ -11,10 +11,11 @@ cities did.
 The list is diversified by maximal marginal relevance (Carbonell & Goldstein
 1998): each next document is the one whose likeness, less its overlap with
 the documents already chosen, is highest. Overlap is shared places (cities,
-else countries); documents about no city at all (the long reports that
-survey many cities) overlap each other fully. Without it, the same two or
-three survey reports, whose many pages match almost anything, took half of
-all the slots over the collection.
+else countries); documents about no city at all overlap each other fully.
+Without it, the same two or three survey reports, whose many pages match
+almost anything, took half of all the slots over the collection (they were
+about no city then; now they are about the many cities they discuss, which
+leaves them out of the lists of those cities' documents).
 """
 
 from __future__ import annotations
