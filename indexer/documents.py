@@ -11,7 +11,7 @@ from indexer.query.similar import similar_documents
 from indexer.query.translations import translation_groups
 from indexer.search import best_pages
 from indexer.storage.cache import per_generation
-from indexer.storage.records import hit_summary
+from indexer.storage.records import file_notes, hit_summary
 from indexer.text import normalize
 from indexer.vocabulary import FORMATS
 
@@ -55,6 +55,7 @@ def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None, under
             "pages": matching_pages(ix, searcher, doc_id, normalize(q or ""), understand),
             "similar": similar_documents(searcher, doc_id, ui_lang=ui_lang, groups=groups),
             "versions": groups.get(doc_id, []),
+            "library": file_notes(fields),
         }
         return document
 

@@ -68,8 +68,6 @@ class FileFormat:
     label: str = ""  # how help texts name it
 
 
-
-
 FORMATS = {
     ".pdf": FileFormat("pdf", "application/pdf", web=False, label="PDF"),
     ".html": FileFormat("html", "text/html", web=True, label="HTML"),
@@ -78,7 +76,12 @@ FORMATS = {
     ".markdown": FileFormat("markdown", "text/markdown", web=True, label="Markdown"),
     ".txt": FileFormat("text", "text/plain", web=True, label="plain text"),
     # Office documents: headings of the first level start a new page (see indexer.ingest.office).
-    ".docx": FileFormat("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", web=False, label="Word (DOCX)"),
+    ".docx": FileFormat(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        web=False,
+        label="Word (DOCX)",
+    ),
     ".odt": FileFormat("odt", "application/vnd.oasis.opendocument.text", web=False, label="OpenDocument text (ODT)"),
 }
 

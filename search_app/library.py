@@ -36,6 +36,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from indexer.report.explain import explain_document
 from indexer.report.library import GROUPS, library_report
 from indexer.storage.index import read_run_report
+from indexer.storage.records import file_notes
 from indexer.vocabulary import FORMATS
 from search_app import admin
 from search_app.i18n import FACET_LABELS
@@ -317,35 +318,18 @@ def api_explain(doc_id: str):
 
 
 def library_notes(doc_id: str) -> dict | None:
-    """What the librarian should know about a document's file: unreadable since when, its copies, OCRed pages."""
+    """What the librarian should know about a document's file (``indexer.storage.records.file_notes``)."""
     if not re.fullmatch(r"[0-9a-f]{16}", doc_id or ""):
         return None
     with _live().get().searcher() as searcher:
         fields = searcher.document(id=doc_id, kind="doc")
-    if not fields:
-        return None
-    health = fields.get("health") or {}
-    unreadable = fields.get("unreadable")
-    since = unreadable and datetime.fromtimestamp(unreadable["since"], UTC).isoformat(timespec="seconds")
-    return {
-        "unreadable": {"since": since, "reason": unreadable.get("reason")} if unreadable else None,
-        "paths": [fields.get("relpath")] + [copy["relpath"] for copy in fields.get("duplicates") or []],
-        "ocr_pages": health.get("ocr_pages") or [],
-        "textless_pages": health.get("textless_pages") or [],
-        "ocr_unavailable": bool(health.get("ocr_unavailable")),
-    }
-
-
-def ocr_pages(doc_id: str) -> list[int]:
-    """The pages of a document whose words were read by OCR (marked in result lists)."""
-    notes = library_notes(doc_id)
-    return notes["ocr_pages"] if notes else []
+    return file_notes(fields) if fields else None
 
 
 @bp.app_context_processor
 def library_context() -> dict:
-    """``library_notes(doc_id)`` for the document page, ``ocr_pages(doc_id)`` for result lists."""
-    return {"library_notes": library_notes, "ocr_pages": ocr_pages}
+    """``library_notes(doc_id)`` for the document page."""
+    return {"library_notes": library_notes}
 
 
 @bp.app_template_filter("timestamp")

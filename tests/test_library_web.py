@@ -246,3 +246,25 @@ def test_the_operator_can_keep_the_desk_for_the_librarian(desk):
     assert client.get("/api/library").status_code == 401
     _login(client)
     assert client.get("/api/library").status_code == 200
+
+
+def _hit(client, q: str) -> dict:
+    return client.get("/api/search", query_string={"q": q, "exact": "1"}).get_json()["hits"][0]
+
+
+def test_document_json_holds_the_file_notes_the_document_page_shows(reader):
+    survey = _hit(reader, "marimbaphone")
+    notes = reader.get(f"/api/doc/{survey['id']}").get_json()["library"]
+    assert notes["unreadable"]["since"] and "truncated" in notes["unreadable"]["reason"]
+    assert "survey" in reader.get(f"/doc/{survey['id']}").get_data(as_text=True).lower()
+    toronto = _hit(reader, '"welcome centres in toronto"')
+    paths = reader.get(f"/api/doc/{toronto['id']}").get_json()["library"]["paths"]
+    assert sorted(Path(p).name for p in paths) == ["toronto-2012.pdf", "toronto-copy.pdf"]
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed")
+def test_a_page_read_by_ocr_says_so_in_the_result_json_and_list(reader):
+    hit = _hit(reader, "Lyon")
+    assert [page["ocr"] for page in hit["pages"]] == [True]
+    assert reader.get(f"/api/doc/{hit['id']}").get_json()["library"]["ocr_pages"] == [2]
+    assert "read by OCR" in reader.get("/search", query_string={"q": "Lyon", "exact": "1"}).get_data(as_text=True)

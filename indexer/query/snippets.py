@@ -108,12 +108,15 @@ def query_terms(query, field: str) -> set[str]:
 
 
 def page_snippets(searcher, query, docnums: list[int]) -> list[dict]:
-    """``{"page", "snippet"}`` for page records, with the words ``query`` matched marked."""
+    """``{"page", "snippet", "ocr"}`` for page records, with the words ``query`` matched marked (``ocr``: the
+    page's words were read by Tesseract from a scan, so a reader knows to check the page image)."""
     pages = []
     for docnum in docnums:
         fields = searcher.stored_fields(docnum)
         text, field = fields.get("text") or "", content_field(fields.get("lang") or "en")
         terms = query_terms(query, field)
         found = snippet(text, terms, field, searcher.schema[field].analyzer) if field in searcher.schema else ""
-        pages.append({"page": fields["page"], "snippet": found or html.escape(text[:200])})
+        pages.append(
+            {"page": fields["page"], "snippet": found or html.escape(text[:200]), "ocr": bool(fields.get("ocr"))}
+        )
     return pages

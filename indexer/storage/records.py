@@ -8,6 +8,8 @@ here, so no caller decodes them its own way.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 MIN_YEAR, MAX_YEAR = 1000, 9999
 
 
@@ -38,4 +40,19 @@ def hit_summary(fields: dict, score: float | None = None, pages: list[dict] | No
         "pages_total": fields.get("pages"),
         "score": round(score, 4) if score is not None else None,
         "pages": pages or [],
+    }
+
+
+def file_notes(fields: dict) -> dict:
+    """What a reader or librarian should know about a document's file, from its record: unreadable since when
+    and why, the paths of its copies, the pages read by OCR, the pages without text, and whether OCR was missing."""
+    health = fields.get("health") or {}
+    unreadable = fields.get("unreadable")
+    since = unreadable and datetime.fromtimestamp(unreadable["since"], UTC).isoformat(timespec="seconds")
+    return {
+        "unreadable": {"since": since, "reason": unreadable.get("reason")} if unreadable else None,
+        "paths": [fields.get("relpath")] + [copy["relpath"] for copy in fields.get("duplicates") or []],
+        "ocr_pages": health.get("ocr_pages") or [],
+        "textless_pages": health.get("textless_pages") or [],
+        "ocr_unavailable": bool(health.get("ocr_unavailable")),
     }
