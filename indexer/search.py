@@ -14,6 +14,7 @@ the ``documents`` of the same search with that value ticked.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import astuple
 
 from whoosh.query import And, Or, Query, Require, Term
@@ -23,7 +24,7 @@ from indexer.lexicon.gazetteer import Gazetteer
 from indexer.query.builder import BuiltQuery, build, document_term, documents_query, unions
 from indexer.query.expand import collection_places
 from indexer.query.facets import count_facets
-from indexer.query.ranking import TRANSLATION_ONLY, doc_facts, lift, prefer, sort_key
+from indexer.query.ranking import TRANSLATION_ONLY, coordinate, doc_facts, lift, prefer, sort_key
 from indexer.query.request import SearchRequest, closest, request_from_params, validate
 from indexer.query.snippets import page_snippets
 from indexer.query.suggest import did_you_mean
@@ -124,6 +125,11 @@ def _match(searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[str,
     visiting the page records that hold the same words (``Require``: scored by the text alone)."""
     results = searcher.search(Require(built.doc_query, kept), limit=None)
     scores = {doc_ids[docnum]: score for score, docnum in results.top_n}
+    if len(built.concepts) > 1:
+        matched = Counter(
+            doc_ids[n] for concept in built.concepts for n in searcher.docs_for_query(Require(concept, kept))
+        )
+        coordinate(scores, matched, len(built.concepts))
     translated: set[str] = set()
     if built.origins:
         own = Require(built.own_query, kept) if built.own_query is not None else None

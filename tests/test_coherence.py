@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from indexer.storage.index import open_index
 from indexer.text import fold
 from search_app import create_app
 from tests.conftest import run_cli, search_json
+from tests.pdfs import PROSE, wrap, write_pdf
 
 PAIRS = [("housing", "London"), ("integration", "employment"), ("school", "Toronto"), ("rumour", "Barcelona")]
 
@@ -267,3 +269,20 @@ def test_a_question_mark_ends_a_question_it_is_no_wildcard(client, question):
     result = client.get("/api/search", query_string={"q": question}).get_json()
     assert result["understood"] is not None and result["documents"] > 0
     assert client.get("/api/search", query_string={"q": "bancari?", "exact": "1"}).get_json()["documents"] > 0
+
+
+def test_a_question_ranks_documents_holding_all_its_words_above_one_word_repeated(tmp_path):
+    """Whole documents are scored: without coordination, a profile repeating one of the question's words in
+    its title and text outranked the report answering both."""
+    root = tmp_path / "collection"
+    root.mkdir()
+    repeated = " ".join(["Mentors meet newcomers every week and newcomers meet mentors."] * 6)
+    write_pdf(root / "mentors.pdf", [wrap(repeated)], title="Newcomers and mentors: newcomers first")
+    answer = (
+        "The city council opened a housing office. Newcomers find a flat through it, and the office "
+        "explains leases to tenants. " + PROSE["en"]
+    )
+    write_pdf(root / "housing.pdf", [wrap(answer)], title="A report on the city council")
+    assert run_cli("index", root, "--index", tmp_path / "index", "--jobs", "1").exit_code == 0
+    hits = search_json(tmp_path / "index", "housing for newcomers")["hits"]
+    assert [Path(hit["path"]).name for hit in hits] == ["housing.pdf", "mentors.pdf"]

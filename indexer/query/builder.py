@@ -51,6 +51,7 @@ class BuiltQuery:
     origins: Origins = field(default_factory=dict)  # translated terms → the word and label they came from
     understood: Understanding | None = None
     own_query: Query | None = None  # doc_query without thesaurus translations: what a literal match is
+    concepts: list[Query] = field(default_factory=list)  # a question's words and places, each on documents
 
     @property
     def empty(self) -> bool:
@@ -167,9 +168,15 @@ def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQue
     if understand_question and not has_syntax(text):
         places = per_generation(ix, searcher, "places", lambda: collection_places(searcher, Gazetteer.load()))
         understood = understand(text, resources_for(searcher, places, Thesaurus.load()))
-        page_query, title_query, origins, own_pages = understood_queries(ix.schema, understood)
-        doc_query, own_query = _either(page_query, title_query), _either(own_pages, title_query)
-        return BuiltQuery(on_documents(doc_query), unions(page_query), origins, understood, on_documents(own_query))
+        queries = understood_queries(ix.schema, understood)
+        return BuiltQuery(
+            on_documents(_either(queries.pages, queries.titles)),
+            unions(queries.pages),
+            queries.origins,
+            understood,
+            on_documents(_either(queries.own_pages, queries.titles)),
+            [on_documents(concept) for concept in queries.concepts],
+        )
     literal = parse_literal(ix.schema, text)
     return BuiltQuery(on_documents(literal), unions(positive_part(literal)))
 

@@ -11,6 +11,8 @@ the gazetteer writes them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from whoosh.query import Or, Phrase, Query, Term
 
 from indexer.enrich.places import Gazetteer
@@ -49,11 +51,23 @@ def _all_fields(schema, text: str) -> list[Query]:
     return [q for q in queries if q is not None]
 
 
-def understood_queries(schema, understood: Understanding) -> tuple[Query | None, Query | None, Origins, Query | None]:
-    """(page query, title query, origins of translated terms, the page query without its translations)."""
+@dataclass
+class UnderstoodQueries:
+    """An understood question as queries (on page fields; the builder renames them for document records)."""
+
+    pages: Query | None  # every word, translation and place: which pages (and documents) match
+    titles: Query | None  # the words and places in titles
+    origins: Origins  # translated terms → the word and label they came from
+    own_pages: Query | None  # ``pages`` without thesaurus translations: what a literal match is
+    concepts: list[Query]  # one query per word and per place of the question, for coordination
+
+
+def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
+    """The queries of an understood question: see ``UnderstoodQueries``."""
     units: list[Query] = []
     own_units: list[Query] = []
     titles: list[Query] = []
+    concepts: list[Query] = []
     origins: Origins = {}
     for word in understood.words:
         alternatives = _all_fields(schema, word)
@@ -78,21 +92,33 @@ def understood_queries(schema, understood: Understanding) -> tuple[Query | None,
         title = text_query(schema, "title", word)
         if title is not None:
             titles.append(title)
+        if alternatives or title is not None:
+            concepts.append(Or([*alternatives, *([title] if title is not None else [])]))
     for place in understood.places:
+        named: list[Query] = []
         if place.kind == "city":
             # Pages where the gazetteer saw this city, not pages where its name is a common word ("Nice").
-            units.append(Term("page_city", place.name, boost=PLACE_BOOST))
-            own_units.append(units[-1])
-        if not place.in_collection:
-            continue  # its name as text would only find its namesakes ("nice", "reading")
-        for name in {place.surface, place.name}:
-            units.extend(_all_fields(schema, name))
-            own_units.extend(_all_fields(schema, name))
-            title = text_query(schema, "title", name)
-            if title is not None:
-                titles.append(title)
-    title_query = Or(titles) if titles else None
-    return (Or(units) if units else None), title_query, origins, (Or(own_units) if own_units else None)
+            named.append(Term("page_city", place.name, boost=PLACE_BOOST))
+            units.append(named[-1])
+            own_units.append(named[-1])
+        if place.in_collection:  # else its name as text would only find its namesakes ("nice", "reading")
+            for name in {place.surface, place.name}:
+                named.extend(_all_fields(schema, name))
+                units.extend(_all_fields(schema, name))
+                own_units.extend(_all_fields(schema, name))
+                title = text_query(schema, "title", name)
+                if title is not None:
+                    titles.append(title)
+                    named.append(title)
+        if named:
+            concepts.append(Or(named))
+    return UnderstoodQueries(
+        Or(units) if units else None,
+        Or(titles) if titles else None,
+        origins,
+        Or(own_units) if own_units else None,
+        concepts,
+    )
 
 
 def _values(searcher, field: str) -> list[str]:

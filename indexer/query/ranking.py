@@ -3,6 +3,10 @@
 Documents are scored by Whoosh's BM25F over their document record (title
 and the whole text, per language). Then, for an understood question:
 
+- a document scores in proportion to the share of the question's words and
+  places it holds (``coordinate``, Lucene's classic coordination factor):
+  with whole documents scored, one word repeated in a title otherwise
+  outranks a document that answers every word of the question;
 - a document on a theme the question names scores ``THEME_PREFERENCE`` times more;
 - a document that matched *only* through thesaurus translations scores
   ``TRANSLATION_ONLY`` times less, so a literal match in the reader's or
@@ -50,6 +54,12 @@ def title_key(title: str | None) -> str:
     """A title as it sorts: folded, leading quotes and punctuation ignored."""
     folded = fold(title or "")
     return folded.lstrip("\"'«»“”‘’¿¡([{-–—. ")
+
+
+def coordinate(scores: dict[str, float], matched: dict[str, int], concepts: int) -> None:
+    """Scale each score (in place) by the share of the question's ``concepts`` its document ``matched``."""
+    for doc_id in scores:
+        scores[doc_id] *= matched.get(doc_id, 0) / concepts
 
 
 def prefer(facts: dict, scores: dict[str, float], understood) -> set[str]:
