@@ -286,3 +286,11 @@ def test_a_question_ranks_documents_holding_all_its_words_above_one_word_repeate
     assert run_cli("index", root, "--index", tmp_path / "index", "--jobs", "1").exit_code == 0
     hits = search_json(tmp_path / "index", "housing for newcomers")["hits"]
     assert [Path(hit["path"]).name for hit in hits] == ["housing.pdf", "mentors.pdf"]
+
+
+def test_a_translations_phrase_is_marked_only_where_its_words_stand_together(client):
+    """'new arrival' and 'recent immigrant' are thesaurus phrases of 'newcomers': their words alone are no match."""
+    hits = client.get("/api/search?q=housing+for+newcomers").get_json()["hits"]
+    snippets = " ".join(page["snippet"] for hit in hits for page in hit["pages"])
+    assert "<mark>New</mark> Zealand" not in snippets and "<mark>New</mark> York" not in snippets
+    assert re.search(r"<mark>recent(ly)? (immigrants?|arrived)</mark>", snippets, flags=re.I)

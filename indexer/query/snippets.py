@@ -13,6 +13,9 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from itertools import pairwise
+
+from whoosh.query import Phrase
 
 from indexer.storage.schema import content_field
 from indexer.text import fold
@@ -22,6 +25,7 @@ PREFIX = 2  # letters a word shares with the query term it stems to (stems drop 
 MAX_CHARS = 220
 FRAGMENTS = 2
 BETWEEN = " … "
+MAX_GAP = 40  # characters between two words of a phrase (punctuation and stop words)
 
 
 _folded = lru_cache(maxsize=65536)(fold)  # the same words recur on every page
@@ -41,22 +45,54 @@ def _forms(field: str, analyzer, word: str) -> frozenset[str]:
     return forms
 
 
-def match_spans(text: str, terms: set[str], field: str, analyzer) -> list[tuple[int, int]]:
-    """(start, end) of every word of ``text`` that ``field``'s ``analyzer`` turns into one of ``terms``.
+def _located(text: str, wanted: set[str], field: str, analyzer) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, indexed forms) of every word of ``text`` whose forms include one of ``wanted``.
 
-    Each distinct word of the page is looked at once; only the words found are then located.
+    Each distinct word of the page is analysed once; only the words found are then located, by one regex.
     """
-    prefixes = {term[:PREFIX] for term in terms}
+    prefixes = {term[:PREFIX] for term in wanted}
     matched = {
         word
         for word in set(WORD.findall(text))
-        if _folded(word)[:PREFIX] in prefixes and not _forms(field, analyzer, word).isdisjoint(terms)
+        if _folded(word)[:PREFIX] in prefixes and not _forms(field, analyzer, word).isdisjoint(wanted)
     }
     if not matched:
         return []
     alternatives = "|".join(re.escape(word) for word in sorted(matched, key=len, reverse=True))
     # Whole tokens only, as WORD cuts them: not after or before a word character or a dot inside a word.
-    return [match.span() for match in re.finditer(rf"(?<!\w)(?<!\w\.)(?:{alternatives})(?!\w)(?!\.\w)", text)]
+    found = re.finditer(rf"(?<!\w)(?<!\w\.)(?:{alternatives})(?!\w)(?!\.\w)", text)
+    return [(*match.span(), _forms(field, analyzer, match.group(0))) for match in found]
+
+
+def _only_stop_words(gap: str, field: str, analyzer) -> bool:
+    """True when ``gap`` between two words holds no word the index keeps (a phrase query skips stop words)."""
+    return len(gap) <= MAX_GAP and all(not _forms(field, analyzer, word) for word in WORD.findall(gap))
+
+
+def match_spans(text: str, terms: set, field: str, analyzer) -> list[tuple[int, int]]:
+    """(start, end) of every word of ``text`` that ``field``'s ``analyzer`` turns into one of ``terms``, and of
+    every run of words that makes one of its phrases (``terms`` holds indexed forms, and tuples for phrases).
+
+    A phrase's words are marked only together, where they stand as a phrase: "new arrival" marks no "New"
+    in "New Zealand".
+    """
+    singles = {term for term in terms if isinstance(term, str)}
+    phrases = [term for term in terms if isinstance(term, tuple)]
+    located = _located(text, singles | {word for phrase in phrases for word in phrase}, field, analyzer)
+    spans = {(start, end) for start, end, forms in located if not forms.isdisjoint(singles)}
+    for phrase in phrases:
+        for i in range(len(located) - len(phrase) + 1):
+            run = located[i : i + len(phrase)]
+            if all(word in forms for word, (_, _, forms) in zip(phrase, run, strict=True)) and all(
+                _only_stop_words(text[left[1] : right[0]], field, analyzer) for left, right in pairwise(run)
+            ):
+                spans.add((run[0][0], run[-1][1]))
+    ordered = sorted(spans, key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for span in ordered:  # a word inside a marked phrase is not marked again
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
 
 
 def _window(text: str, spans: list[tuple[int, int]], first: int, max_chars: int) -> tuple[int, int, int]:
@@ -98,12 +134,17 @@ def snippet(
     return BETWEEN.join(parts)
 
 
-def query_terms(query, field: str) -> set[str]:
-    """The indexed forms a query looks for in ``field``."""
-    terms = set()
-    for name, text in query.iter_all_terms():
-        if name == field:
-            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+def query_terms(query, field: str) -> set:
+    """The indexed forms a query looks for in ``field``: words, and phrases as tuples of words."""
+    terms: set = set()
+    for leaf in query.leaves() if query.children() else [query]:
+        if isinstance(leaf, Phrase):
+            if leaf.fieldname == field:
+                terms.add(tuple(leaf.words))
+            continue
+        for name, text in leaf.iter_all_terms():
+            if name == field:
+                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return terms
 
 
