@@ -11,6 +11,7 @@ from indexer.query.similar import similar_documents
 from indexer.query.translations import translation_groups
 from indexer.search import best_pages
 from indexer.storage.cache import per_generation
+from indexer.storage.index import thread_searcher
 from indexer.storage.records import file_notes, hit_summary
 from indexer.text import normalize
 from indexer.vocabulary import FORMATS
@@ -40,7 +41,7 @@ def get_document(ix, doc_id: str, q: str = "", ui_lang: str | None = None, under
     :param doc_id: the document's id (as in search hits)
     :param q: a query in search syntax; its matching pages are listed (raise BadQuery when malformed)
     """
-    with ix.searcher() as searcher:
+    with thread_searcher(ix) as searcher:
         fields = _fields(searcher, doc_id)
         groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
         document = hit_summary(fields)
@@ -74,7 +75,7 @@ def document_file(ix, doc_id: str) -> tuple[Path, str]:
     The real path (symlinks resolved) must be a regular file under the real path of the folder it was indexed
     from, so a link from the collection to elsewhere on the disk is refused. Raise DocumentNotFound otherwise.
     """
-    with ix.searcher() as searcher:
+    with thread_searcher(ix) as searcher:
         fields = _fields(searcher, doc_id)
     path = Path(fields.get("path") or "")
     if not path.is_absolute():

@@ -30,6 +30,7 @@ from indexer.query.snippets import page_snippets
 from indexer.query.suggest import did_you_mean
 from indexer.query.translations import translation_groups, works
 from indexer.storage.cache import RecentResults, at_generation, per_generation
+from indexer.storage.index import thread_searcher
 from indexer.storage.records import hit_summary
 
 # The API callers use (the CLI, the web app, benchmarks): the request and its parsing come from indexer.query.
@@ -166,7 +167,7 @@ def _version(fields: dict, matched: bool) -> dict:
 def _search(ix, request: SearchRequest) -> dict:
     text = (request.q or "").strip()
     first = (request.page - 1) * request.per_page
-    with ix.searcher() as searcher:
+    with thread_searcher(ix) as searcher:
         numbers = per_generation(ix, searcher, "doc_numbers", lambda: _doc_numbers(searcher))
         facts = per_generation(ix, searcher, "doc facts", lambda: doc_facts(searcher))
         groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))

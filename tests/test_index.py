@@ -228,3 +228,25 @@ def test_a_repeated_search_is_served_from_the_cache_until_the_index_changes(tmp_
     run_cli("index", folder, "--index", index_dir)
     assert search(ix, SearchRequest(q="newcomers"))["total"] == 2, "a commit makes the cached result stale"
     assert search(ix, SearchRequest(q="newcomers"), cache=False)["total"] == 2
+
+
+def test_one_threads_searches_see_every_commit_and_a_rebuilt_index(tmp_path):
+    """Searches reuse their thread's reader: a commit, or an index deleted and rebuilt in the same folder
+    (whose generations start again), must still be seen by the next search."""
+    from indexer.search import SearchRequest, search
+
+    root, index_dir = tmp_path / "collection", tmp_path / "index"
+    root.mkdir()
+    write_pdf(root / "a.pdf", [wrap("Marimbaphone lessons for newcomers in Toronto.")], title="Lessons")
+    run_cli("index", root, "--index", index_dir, "--jobs", "1")
+    ix = open_index(index_dir)
+    assert search(ix, SearchRequest(q="marimbaphone"), cache=False)["documents"] == 1
+    write_pdf(root / "b.pdf", [wrap("Marimbaphone workshops for newcomers in Lisbon.")], title="Workshops")
+    run_cli("index", root, "--index", index_dir, "--jobs", "1")
+    assert search(ix, SearchRequest(q="marimbaphone"), cache=False)["documents"] == 2
+    shutil.rmtree(index_dir)
+    (root / "a.pdf").unlink()
+    run_cli("index", root, "--index", index_dir, "--jobs", "1")
+    rebuilt = open_index(index_dir)
+    assert search(rebuilt, SearchRequest(q="marimbaphone"), cache=False)["documents"] == 1
+    assert search(rebuilt, SearchRequest(q="toronto", understand=False), cache=False)["documents"] == 0

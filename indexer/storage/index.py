@@ -7,9 +7,14 @@ extractors nor the writer, so serving and searching never load pypdf.
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
 
 from indexer.errors import IndexMissing
 from indexer.storage.schema import SCHEMA_VERSION
@@ -31,6 +36,48 @@ def open_index(index_dir: Path):
     if not index_exists(index_dir):
         raise IndexMissing("no citymig index in %(path)s: run `citymig index` first", path=index_dir)
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+_held = threading.local()  # each thread's readers: (folder, index name) → (generation, TOC stamp, reader)
+
+
+def _toc_stamp(folder: str, indexname: str, generation: int) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(os.path.join(folder, f"_{indexname}_{generation}.toc"))
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@contextmanager
+def thread_searcher(ix) -> Iterator[Searcher]:
+    """A searcher on the newest commit of ``ix``, on a reader this thread keeps until a commit follows.
+
+    Opening a reader reads the index's table of contents and unpickles its schema, a few milliseconds of
+    every search; this thread's reader is reused while the generation (and its TOC file: an index deleted
+    and rebuilt in the same folder starts again at generation 1) is the same, and closed for a new one.
+    Each thread has its own: readers are not shared.
+    """
+    folder = getattr(ix.storage, "folder", None)
+    if folder is None or getattr(_held, "busy", False):  # nested: the outer search's reader must stay open
+        with ix.searcher() as plain:
+            yield plain
+        return
+    readers = _held.__dict__.setdefault("readers", {})
+    key = (folder, ix.indexname)
+    generation = ix.latest_generation()
+    stamp = _toc_stamp(folder, ix.indexname, generation)
+    held = readers.get(key)
+    if held is None or held[:2] != (generation, stamp):
+        if held is not None:
+            held[2].close()
+        reader = ix.reader()  # not reader(reuse=): Whoosh would keep the old reader's segments in the new one
+        held = readers[key] = (reader.generation(), stamp, reader)
+    _held.busy = True
+    try:
+        yield Searcher(held[2], fromindex=ix, closereader=False)
+    finally:
+        _held.busy = False
 
 
 def read_run_report(index_dir: Path) -> dict | None:
