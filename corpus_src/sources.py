@@ -1,11 +1,9 @@
 """Reading the Markdown sources of the demo collection (see README.md here).
 
 Holds:
-- ``parse_front_matter``: a small, dependency-free parser for the YAML subset
-  the front matter uses (``key: value`` lines, quoted strings, ``[a, b]`` and
-  ``{k: v}`` flow collections, indented ``- item`` block lists and indented
-  block maps, ``# comments``).  It is deliberately not PyYAML, so the build
-  behaves the same on every machine whatever is installed.
+- ``parse_front_matter``: the front matter read by PyYAML's safe loader
+  (it replaced a hand-written parser of a YAML subset, which gave the same
+  values for every source here).
 - ``load_source``: front matter + validation -> ``Source``.
 - ``parse_body``: the Markdown subset -> a list of blocks, and
   ``inline_tokens``: inline markup -> tokens that the PDF and HTML writers
@@ -17,6 +15,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 LANGS = ("en", "de", "es", "fr")
 THEMES = ("Live", "Work", "Learn", "Connect", "Plan")
@@ -48,192 +48,20 @@ class SourceError(ValueError):
     pass
 
 
-# ---------------------------------------------------------------- YAML subset
+# ---------------------------------------------------------------- front matter
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INT_RE = re.compile(r"^[-+]?\d+$")
 
 
-def _scalar(text: str):
-    t = text.strip()
-    if t == "" or t in ("~", "null", "Null", "NULL"):
-        return None
-    if t in ("true", "True", "TRUE", "yes", "on"):
-        return True
-    if t in ("false", "False", "FALSE", "no", "off"):
-        return False
-    if _INT_RE.match(t):
-        return int(t)
-    return t  # dates stay strings: YYYY-MM-DD
-
-
-class _Flow:
-    """Recursive-descent parser for one flow value: scalar, [..] or {..}."""
-
-    def __init__(self, text: str):
-        self.s = text
-        self.i = 0
-
-    def ws(self):
-        while self.i < len(self.s) and self.s[self.i] in " \t":
-            self.i += 1
-
-    def parse_value(self, stops: str):
-        self.ws()
-        if self.i >= len(self.s):
-            return None
-        c = self.s[self.i]
-        if c == "[":
-            return self.parse_list()
-        if c == "{":
-            return self.parse_map()
-        if c in "\"'":
-            return self.parse_quoted()
-        start = self.i
-        while self.i < len(self.s) and self.s[self.i] not in stops:
-            if self.s[self.i] == "#" and (self.i == 0 or self.s[self.i - 1] in " \t"):
-                break
-            self.i += 1
-        return _scalar(self.s[start:self.i])
-
-    def parse_quoted(self):
-        q = self.s[self.i]
-        self.i += 1
-        out = []
-        while True:
-            if self.i >= len(self.s):
-                raise SourceError("unterminated quoted string: %r" % self.s)
-            c = self.s[self.i]
-            if q == "'" and c == "'":
-                if self.s[self.i + 1:self.i + 2] == "'":
-                    out.append("'")
-                    self.i += 2
-                    continue
-                self.i += 1
-                break
-            if q == '"' and c == "\\":
-                nxt = self.s[self.i + 1:self.i + 2]
-                out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(nxt, nxt))
-                self.i += 2
-                continue
-            if q == '"' and c == '"':
-                self.i += 1
-                break
-            out.append(c)
-            self.i += 1
-        return "".join(out)
-
-    def expect(self, ch):
-        self.ws()
-        if self.i >= len(self.s) or self.s[self.i] != ch:
-            raise SourceError("expected %r in %r" % (ch, self.s))
-        self.i += 1
-
-    def parse_list(self):
-        self.expect("[")
-        items = []
-        self.ws()
-        if self.s[self.i:self.i + 1] == "]":
-            self.i += 1
-            return items
-        while True:
-            items.append(self.parse_value(",]"))
-            self.ws()
-            if self.s[self.i:self.i + 1] == ",":
-                self.i += 1
-                continue
-            self.expect("]")
-            return items
-
-    def parse_map(self):
-        self.expect("{")
-        out = {}
-        self.ws()
-        if self.s[self.i:self.i + 1] == "}":
-            self.i += 1
-            return out
-        while True:
-            self.ws()
-            start = self.i
-            while self.i < len(self.s) and self.s[self.i] not in ":}":
-                self.i += 1
-            key = self.s[start:self.i].strip().strip("\"'")
-            self.expect(":")
-            out[key] = self.parse_value(",}")
-            self.ws()
-            if self.s[self.i:self.i + 1] == ",":
-                self.i += 1
-                continue
-            self.expect("}")
-            return out
-
-    def rest_is_comment(self):
-        self.ws()
-        return self.i >= len(self.s) or self.s[self.i] == "#"
-
-
-def parse_flow(text: str):
-    p = _Flow(text)
-    v = p.parse_value("")
-    if not p.rest_is_comment():
-        raise SourceError("trailing text after value: %r" % text)
-    return v
-
-
-def _strip_comment(line: str) -> str:
-    """Remove a trailing ``# comment`` that is outside quotes."""
-    q = None
-    for i, c in enumerate(line):
-        if q:
-            if c == q:
-                q = None
-        elif c in "\"'":
-            q = c
-        elif c == "#" and (i == 0 or line[i - 1] in " \t"):
-            return line[:i].rstrip()
-    return line.rstrip()
-
-
-_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:(?:\s+(.*)|\s*)$")
-
-
-def parse_yaml_subset(text: str) -> dict:
-    lines = [(len(l) - len(l.lstrip(" ")), _strip_comment(l).strip())
-             for l in text.splitlines()]
-    lines = [(ind, l) for ind, l in lines if l]
-    pos = 0
-
-    def block(indent: int):
-        nonlocal pos
-        if pos < len(lines) and lines[pos][1].startswith("- "):
-            items = []
-            while pos < len(lines) and lines[pos][0] == indent and lines[pos][1].startswith("-"):
-                items.append(parse_flow(lines[pos][1][1:].strip()))
-                pos += 1
-            return items
-        out = {}
-        while pos < len(lines) and lines[pos][0] == indent:
-            m = _KEY_RE.match(lines[pos][1])
-            if not m:
-                raise SourceError("cannot read front-matter line: %r" % lines[pos][1])
-            key, val = m.group(1), m.group(2)
-            pos += 1
-            if val is None or val == "":
-                if pos < len(lines) and (lines[pos][0] > indent or
-                                         (lines[pos][0] == indent and lines[pos][1].startswith("- "))):
-                    out[key] = block(lines[pos][0])
-                else:
-                    out[key] = None
-            else:
-                out[key] = parse_flow(val)
-        return out
-
-    if not lines:
-        return {}
-    result = block(lines[0][0])
-    if pos != len(lines):
-        raise SourceError("cannot read front-matter line: %r" % lines[pos][1])
-    return result
+def parse_front_matter(text: str) -> dict:
+    """The front matter's YAML (PyYAML's safe loader); dates stay ``YYYY-MM-DD`` strings, as validation reads them."""
+    try:
+        meta = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise SourceError(f"front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise SourceError("front matter must be a mapping of keys to values")
+    return {key: value.isoformat() if isinstance(value, _dt.date) else value for key, value in meta.items()}
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -372,7 +200,7 @@ def validate(meta: dict, path: Path, kind: str) -> tuple[dict, list[str]]:
 def load_source(path: Path, kind: str) -> tuple[Source, list[str]]:
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     fm, body = split_front_matter(text)
-    meta = parse_yaml_subset(fm)
+    meta = parse_front_matter(fm)
     meta, warns = validate(meta, path, kind)
     return Source(path=path, kind=kind, meta=meta, body=body), warns
 
