@@ -21,8 +21,9 @@ from reportlab.platypus import Frame, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 import i18n
-from pdf_common import (FAMILIES, HYPHENATION, Markup, NoteBlock, NotesDocTemplate,
-                        canvas_maker, list_item, family_covers, footnote_paragraph_class,
+from footnotes import NoteBlock, NotesDocTemplate, footnote_paragraph_class
+from pdf_common import (FAMILIES, HYPHENATION, Markup,
+                        canvas_maker, list_item, family_covers,
                         info_entries, style)
 from report_pdf import variant
 from sources import Source, parse_body

@@ -22,7 +22,7 @@ Layout, per report:
   ``layout: two-column`` sets the body in two frames per page; one-column
   reports start each ## chapter on a new page;
 - footnotes are set at the bottom of the page (of the column, in two-column
-  reports) on which they are referenced, see pdf_common.FootnoteParagraph
+  reports) on which they are referenced, see footnotes.FootnoteParagraph
   (not endnotes); list items carry their marker inline with a hanging indent;
 - fonts: Times, Helvetica (standard Type1) or the embedded TTF Vera with
   "fi"/"fl" set as the U+FB01/U+FB02 ligature glyphs (family from a hash of
@@ -42,8 +42,9 @@ from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents
 
 import i18n
-from pdf_common import (FAMILIES, HYPHENATION, Markup, NoteBlock, NotesDocTemplate,
-                        canvas_maker, list_item, draw_text, family_covers, footnote_paragraph_class,
+from footnotes import NoteBlock, NotesDocTemplate, footnote_paragraph_class
+from pdf_common import (FAMILIES, HYPHENATION, Markup,
+                        canvas_maker, list_item, draw_text, family_covers,
                         info_entries, style)
 from sources import Source, parse_body, plain_text
 
