@@ -14,7 +14,6 @@ the ``documents`` of the same search with that value ticked.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import astuple
 
 from whoosh.query import And, Or, Query, Require, Term
@@ -123,22 +122,33 @@ def best_pages(
 def _match(searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[str, float], set[str]]:
     """Scores of the matching documents that ``kept`` (a query on document records) keeps, and those that
     matched only through translations. The text's matchers skip from one document record to the next, never
-    visiting the page records that hold the same words (``Require``: scored by the text alone)."""
-    results = searcher.search(Require(built.doc_query, kept), limit=None)
+    visiting the page records that hold the same words (``Require``: scored by the text alone).
+
+    A question's coordination and its translation-only matches are read from the terms each document
+    matched, recorded by the same search, not from searches of their own.
+    """
+    understood = bool(built.concepts or built.origins)
+    results = searcher.search(Require(built.doc_query, kept), limit=None, terms=understood)
     scores = {doc_ids[docnum]: score for score, docnum in results.top_n}
+    if not understood:
+        return scores, set()
+    matched = {doc_ids[docnum]: _terms(terms) for docnum, terms in results.docterms.items()}
     if len(built.concepts) > 1:
-        matched = Counter(
-            doc_ids[n] for concept in built.concepts for n in searcher.docs_for_query(Require(concept, kept))
-        )
-        coordinate(scores, matched, len(built.concepts))
+        concepts = [_terms(concept.iter_all_terms()) for concept in built.concepts]
+        counts = {doc_id: sum(1 for concept in concepts if concept & terms) for doc_id, terms in matched.items()}
+        coordinate(scores, counts, len(concepts))
     translated: set[str] = set()
     if built.origins:
-        own = Require(built.own_query, kept) if built.own_query is not None else None
-        literal = set(searcher.docs_for_query(own)) if own is not None else set()
-        translated = {doc_ids[docnum] for _, docnum in results.top_n if docnum not in literal}
+        own = _terms(built.doc_query.iter_all_terms()) - {document_term(*term) for term in built.origins}
+        translated = {doc_id for doc_id in scores if not matched.get(doc_id, set()) & own}
         for doc_id in translated:
             scores[doc_id] *= TRANSLATION_ONLY
     return scores, translated
+
+
+def _terms(terms) -> set[tuple[str, str]]:
+    """(field, text) pairs with text as str (Whoosh gives matched terms' text as bytes)."""
+    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in terms}
 
 
 def _translations_of(searcher, built: BuiltQuery, docnum: int) -> list[dict]:
