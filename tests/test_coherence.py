@@ -294,3 +294,10 @@ def test_a_translations_phrase_is_marked_only_where_its_words_stand_together(cli
     snippets = " ".join(page["snippet"] for hit in hits for page in hit["pages"])
     assert "<mark>New</mark> Zealand" not in snippets and "<mark>New</mark> York" not in snippets
     assert re.search(r"<mark>recent(ly)? (immigrants?|arrived)</mark>", snippets, flags=re.I)
+
+
+def test_a_search_that_finds_nothing_counts_nothing_in_its_facets(client):
+    """Facet counts are the documents of the same search with a value ticked: with no match, none."""
+    result = client.get("/api/search?q=zzyzxq+AND+integration").get_json()
+    assert result["documents"] == 0
+    assert result["facets"] == {name: [] for name in result["facets"]}

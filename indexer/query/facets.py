@@ -1,90 +1,94 @@
-"""Facet counts: documents per facet value, counted by Whoosh over the document records of a result.
+"""Facet counts: documents per facet value, counted by set intersections over the document records of a result.
 
 Several values of one facet are OR, different facets are AND, and each
 facet's counts leave out that facet's own filter, so a count says what
 ticking one more value would give: the ``documents`` of the same search with
 that value ticked. A 40-page report counts once; a work in three languages
 counts three times (a count is of documents, i.e. language versions).
+
+Which documents hold each value changes only with the index, so the document
+numbers of every facet value are read once per index version
+(``value_sets``); a search's counts are then sizes of intersections of
+Python sets, with no pass over the documents and no scoring.
 """
 
 from __future__ import annotations
 
-from whoosh import sorting
+from whoosh.query import Term
 
-from indexer.query.builder import documents_query
 from indexer.query.request import SearchRequest
 from indexer.storage.cache import per_generation
 from indexer.storage.records import known_year
 from indexer.vocabulary import FACET, FACET_NAMES
 
-
-class _SegmentValues(sorting.OverlappingCategorizer):
-    """Whoosh's categorizer for multi-valued fields, with each segment's document → values lists kept.
-
-    Whoosh builds those lists from the field's postings in every search; they change only with the
-    index, so they are built once per index version (``lists``: a dict shared by the searches of one).
-    """
-
-    def __init__(self, global_searcher, fieldname: str, lists: dict) -> None:
-        super().__init__(global_searcher, fieldname)
-        self._shared = lists
-
-    def set_searcher(self, segment_searcher, docoffset: int) -> None:
-        key = (self._fieldname, docoffset)
-        if key not in self._shared:
-            super().set_searcher(segment_searcher, docoffset)
-            self._shared[key] = self._lists
-        self._segment_searcher = segment_searcher
-        self._lists = self._shared[key]
+ValueSets = dict[str, dict[object, frozenset[int]]]  # facet name → value → document numbers holding it
 
 
-class _MultiValueFacet(sorting.FieldFacet):
-    """A facet over a comma-separated keyword field whose per-segment value lists are cached."""
+def _build_value_sets(searcher) -> tuple[frozenset[int], ValueSets]:
+    documents = frozenset(searcher.docs_for_query(Term("kind", "doc")))
+    sets: ValueSets = {}
+    for name in FACET_NAMES:
+        field = FACET[name].field
+        values: dict[object, set[int]] = {}
+        if FACET[name].kind == "range":
+            column = searcher.reader().column_reader(field)
+            for docnum in documents:
+                year = known_year(column[docnum])
+                if year is not None:
+                    values.setdefault(year, set()).add(docnum)
+        else:
+            for raw in searcher.lexicon(field):
+                value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                if value:
+                    held = documents.intersection(searcher.docs_for_query(Term(field, value)))
+                    if held:
+                        values[value] = held
+        sets[name] = {value: frozenset(held) for value, held in values.items()}
+    return documents, sets
 
-    def __init__(self, fieldname: str, lists: dict) -> None:
-        super().__init__(fieldname, allow_overlap=True)
-        self.lists = lists
 
-    def categorizer(self, global_searcher):
-        return _SegmentValues(global_searcher, self.fieldname, self.lists)
+def value_sets(ix, searcher) -> tuple[frozenset[int], ValueSets]:
+    """Every document record's number, and the numbers of the documents holding each facet value (per index
+    version)."""
+    return per_generation(ix, searcher, "facet value sets", lambda: _build_value_sets(searcher))
 
 
-def _facet(name: str, lists: dict):
-    if FACET[name].kind == "range":
-        return sorting.FieldFacet(FACET[name].field)
-    return _MultiValueFacet(FACET[name].field, lists)
+def _allowed(request: SearchRequest, sets: ValueSets) -> dict[str, frozenset[int]]:
+    """The documents each active filter lets through (a facet's values OR'ed), by facet name."""
+    allowed = {}
+    for name, values in request.active_filters().items():
+        allowed[name] = frozenset().union(*(sets[name].get(value, frozenset()) for value in values))
+    if request.year_from is not None or request.year_to is not None:
+        low, high = request.year_from, request.year_to
+        years = [
+            held
+            for year, held in sets["year"].items()
+            if (low is None or year >= low) and (high is None or year <= high)
+        ]
+        allowed["year"] = frozenset().union(*years)
+    return allowed
+
+
+def filtered_documents(ix, searcher, request: SearchRequest) -> frozenset[int]:
+    """The document records passing every filter of ``request``."""
+    documents, sets = value_sets(ix, searcher)
+    return documents.intersection(*_allowed(request, sets).values())
 
 
 def count_facets(ix, searcher, request: SearchRequest, candidates: set[int] | None) -> dict[str, list[dict]]:
-    """Documents per facet value among ``candidates`` (document numbers; None: every document).
-
-    Facets without an active filter are counted in one pass; each filtered facet in a pass of its own
-    that leaves its own filter out.
-    """
-    active = set(request.active_filters()) | ({"year"} if request.year_label() else set())
-    passes = [(None, [name for name in FACET_NAMES if name not in active])] + [
-        (name, [name]) for name in sorted(active)
-    ]
+    """Documents per facet value among ``candidates`` (document numbers; None: every document), each facet's
+    counts leaving out that facet's own filter."""
+    documents, sets = value_sets(ix, searcher)
+    base = documents if candidates is None else documents.intersection(candidates)
+    allowed = _allowed(request, sets)
     counts: dict[str, list[dict]] = {}
-    lists = per_generation(ix, searcher, "facet value lists", dict)
-    for skip, names in passes:
-        if not names:
-            continue
-        results = searcher.search(
-            documents_query(request, skip=skip),
-            filter=candidates,
-            groupedby={name: _facet(name, lists) for name in names},
-            maptype=sorting.Count,
-            limit=None,
-            scored=False,
-        )
-        for name in names:
-            groups = {value: n for value, n in results.groups(name).items() if value not in (None, "", 0)}
-            if name == "year":  # a document without a year holds the column's filler value
-                groups = {value: n for value, n in groups.items() if known_year(value)}
-            if name == "year":
-                ordered = sorted(groups.items())
-            else:
-                ordered = sorted(groups.items(), key=lambda item: (-item[1], str(item[0])))
-            counts[name] = [{"value": value, "count": n} for value, n in ordered]
-    return {name: counts.get(name, []) for name in FACET_NAMES}
+    for name in FACET_NAMES:
+        pool = base.intersection(*(held for other, held in allowed.items() if other != name))
+        groups = {value: len(held & pool) for value, held in sets[name].items()}
+        groups = {value: n for value, n in groups.items() if n}
+        if FACET[name].kind == "range":
+            ordered = sorted(groups.items())
+        else:
+            ordered = sorted(groups.items(), key=lambda item: (-item[1], str(item[0])))
+        counts[name] = [{"value": value, "count": n} for value, n in ordered]
+    return counts
