@@ -20,6 +20,8 @@ from indexer.config import IndexConfig
 from indexer.ingest.discover import SourceFile
 from indexer.ingest.pipeline import Failed, process_file
 
+IN_FLIGHT_PER_WORKER = 2  # files queued or being extracted per worker process, beside those handed over
+
 
 def largest_first(tasks: list[tuple[SourceFile, str | None]]) -> list[tuple[SourceFile, str | None]]:
     """The tasks by file size, largest first (ties keep their order)."""
@@ -44,17 +46,22 @@ def run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, s
     pending = list(reversed(largest_first(tasks)))
     while pending:
         with ProcessPoolExecutor(max_workers=config.jobs) as pool:
-            running = {}
+            running, ready = {}, []  # ready: finished, not yet handed over
             try:
                 while pending or running:
-                    while pending and len(running) < 2 * config.jobs:
+                    # Top up before handing a result over: the caller enriches and writes it meanwhile,
+                    # and the workers must not run dry while it does.
+                    while pending and len(running) - len(ready) < IN_FLIGHT_PER_WORKER * config.jobs:
                         source, known = pending.pop()
                         future = pool.submit(process_file, source, known, spool_dir, config.file_timeout, False)
                         running[future] = source
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        source = running.pop(future)
-                        yield future.result()
+                    if not ready:
+                        ready = list(wait(running, return_when=FIRST_COMPLETED)[0])
+                        continue
+                    future = ready.pop()
+                    result = future.result()
+                    del running[future]
+                    yield result
             except BrokenProcessPool:
                 # A worker died (crash or out of memory): the files it held are reported, the rest go on.
                 for source in running.values():
