@@ -142,3 +142,30 @@ def test_worker_processes_leave_enrichment_to_the_writer_and_give_the_same_index
     one, two = index_content(tmp_path / "one"), index_content(tmp_path / "two")
     assert any(fields.get("city") for fields in one[0].values())  # enriched: facets were found
     assert one == two
+
+
+def _crash_on_doomed(source, known_hash, spool_dir, timeout, enrich_facets=True):
+    """``process_file``, except that the process dies on a file named doomed.pdf (as on a segfault)."""
+    import os
+
+    from indexer.ingest.pipeline import process_file
+
+    if source.path.name == "doomed.pdf":
+        os._exit(1)
+    return process_file(source, known_hash, spool_dir, timeout, enrich_facets)
+
+
+def test_a_crashed_worker_fails_its_file_and_every_other_file_is_indexed(collection, tmp_path, monkeypatch):
+    import indexer.ingest.tasks as tasks
+
+    root = tmp_path / "files"
+    shutil.copytree(collection, root)
+    shutil.copy2(root / "report-en.pdf", root / "doomed.pdf")
+    (root / "doomed.pdf").write_bytes((root / "doomed.pdf").read_bytes() + b"\n% another file\n")
+    monkeypatch.setattr(tasks, "process_file", _crash_on_doomed)
+    report = index_paths([root], IndexConfig(index_dir=tmp_path / "index", jobs=2))
+    files = sum(1 for path in root.rglob("*") if path.is_file())
+    failed = {Path(entry["path"]).name for entry in report.failed}
+    assert "doomed.pdf" in failed
+    assert report.added + len(report.failed) == files
+    assert report.added >= files - 3  # at most the files in flight with it, reported, never lost

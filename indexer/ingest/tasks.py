@@ -52,9 +52,9 @@ def run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, s
                     # Top up before handing a result over: the caller enriches and writes it meanwhile,
                     # and the workers must not run dry while it does.
                     while pending and len(running) - len(ready) < IN_FLIGHT_PER_WORKER * config.jobs:
-                        source, known = pending.pop()
+                        source, known = pending[-1]  # taken off only once submitted: a broken pool refuses it
                         future = pool.submit(process_file, source, known, spool_dir, config.file_timeout, False)
-                        running[future] = source
+                        running[future] = pending.pop()[0]
                     if not ready:
                         ready = list(wait(running, return_when=FIRST_COMPLETED)[0])
                         continue
@@ -63,6 +63,10 @@ def run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, s
                     del running[future]
                     yield result
             except BrokenProcessPool:
-                # A worker died (crash or out of memory): the files it held are reported, the rest go on.
-                for source in running.values():
-                    yield Failed(source, "the extraction process crashed on this file")
+                # A worker died (crash or out of memory): the files it held are reported, those already
+                # extracted are handed over, the rest go on in a new pool.
+                for future, source in running.items():
+                    if future.done() and not future.cancelled() and future.exception() is None:
+                        yield future.result()
+                    else:
+                        yield Failed(source, "the extraction process crashed on this file")
