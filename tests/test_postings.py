@@ -168,4 +168,5 @@ def test_a_crashed_worker_fails_its_file_and_every_other_file_is_indexed(collect
     failed = {Path(entry["path"]).name for entry in report.failed}
     assert "doomed.pdf" in failed
     assert report.added + len(report.failed) == files
-    assert report.added >= files - 3  # at most the files in flight with it, reported, never lost
+    # At most the files in flight with it fail (the pool breaks for all of them); none is lost.
+    assert len(report.failed) <= tasks.IN_FLIGHT_PER_WORKER * 2
