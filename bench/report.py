@@ -68,6 +68,12 @@ def _indexing_rows(coll: str, data: dict, scaled: bool) -> list[Row]:
             goal = "≥ 0.25" if all_cores else ""
             ok = ratio >= 0.25 if all_cores and ratio is not None else None
             rows.append(_row("indexing", coll, f"{label} ÷ pdftotext", ratio, goal, ok))
+        if run.get("pages_per_cpu_s"):
+            label_cpu = f"{label}: pages per CPU second ({run['cpu_seconds']:.0f} CPU s, whole tree)"
+            rows.append(_row("indexing", coll, label_cpu, run["pages_per_cpu_s"]))
+        if jobs == str(data.get("all_cores")) and run.get("peak_rss_mb"):
+            rss = run["peak_rss_mb"]
+            rows.append(_row("indexing", coll, f"{label}: peak RSS MB, tree, whole run", rss, "< 500", rss < 500))
         if run.get("failed"):
             rows.append(_row("indexing", coll, f"{label}: files failed", run["failed"]))
     return rows

@@ -174,3 +174,34 @@ def test_html_and_markdown_give_title_date_and_text(collection, tmp_path):
     assert md.title == "Nouvelles de Montréal"
     assert md.date == "2014-05-01"
     assert pages_of(md)[0]["text"].startswith("Nouvelles La municipalité")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<0041004200430044> Tj",
+        b"<00 41\n00\t42\r\x0c00\x0043> Tj",  # whitespace between digits
+        b"<4142434> Tj",  # odd number of digits: the last one is followed by 0
+        b"<> Tj",
+        b"<feFF00e9> Tj",  # a UTF-16 byte order mark, mixed case
+        b"<" + b"41" * 2000 + b"> Tj",  # longer than the read-ahead
+        b"<41zz42> Tj",  # invalid character
+        b"<414243",  # the stream ends inside the string
+    ],
+)
+def test_hex_strings_read_as_pypdf_reads_them(data):
+    from io import BytesIO
+
+    from pypdf.generic._utils import read_hex_string_from_stream
+
+    from indexer.ingest.pdf import _read_hex_string
+
+    def read(reader):
+        stream = BytesIO(data)
+        try:
+            value = reader(stream, None)
+        except Exception as exc:  # noqa: BLE001 - the same error is what is compared
+            return type(exc), str(exc), stream.tell()
+        return type(value), bytes(value.original_bytes), stream.tell()
+
+    assert read(_read_hex_string) == read(read_hex_string_from_stream)

@@ -3,8 +3,8 @@
 This is the step of the ingestion chain after language detection. It reads
 the document's clean pages once, streaming, and returns ``Facets`` with the
 evidence for every value, which ``citymig explain`` shows and the index
-stores. Librarian metadata is applied afterwards, by the writer
-(``indexer.ingest.writer``), so that changing only metadata.csv needs no extraction.
+stores. Librarian metadata is applied afterwards, with the records
+(``indexer.ingest.index_records.facet_fields``), so that changing only metadata.csv needs no extraction.
 """
 
 from __future__ import annotations

@@ -1,9 +1,16 @@
-"""The ingestion chain for one file: extract pages → normalise → detect language → enrich.
+"""The ingestion chain for one file: extract pages → normalise → detect language → analyse → enrich.
 
-``process_file`` runs in a worker process. It streams pages through two
-spool files on disk (raw, then clean), so a 1,400-page PDF never has its
-whole text in memory, and returns an ``ExtractedDoc`` that names the clean
-spool for the index writer.
+``process_file`` runs in a worker process. It streams pages through spool
+files on disk (raw, clean, then clean with each page's index terms prepared
+by ``indexer.ingest.postings``, so the one writer does not analyse text), so
+a 1,400-page PDF never has its whole text in memory, and returns an
+``ExtractedDoc`` that names the last spool for the index writer.
+
+Enrichment (``enrich_doc``) needs the gazetteer and wordfreq's word lists,
+about 220 MB per process: a local run leaves it to the writer's process
+(``enrich_facets=False``), which loads them once instead of once per worker; a
+Dask worker enriches the files it extracts, as the cluster is there to take
+that work off the indexing machine.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from indexer.ingest.language import LanguageVote, detect_language
 from indexer.ingest.normalize import Vocabulary, nfkc, normalize_page, strip_running_lines
 from indexer.ingest.ocr import NEEDS_TESSERACT, ScanRecord, with_ocr
 from indexer.ingest.pdf import PdfInfo, iter_pdf_pages
+from indexer.ingest.postings import TERMS_KEY, analyse_page
 from indexer.ingest.textfiles import EXTRACTORS
 from indexer.ingest.titles import clean_title, pdf_title
 from indexer.vocabulary import FORMATS
@@ -51,6 +59,7 @@ class ExtractedDoc:
     facets: Facets | None = None
     scan: ScanRecord = field(default_factory=ScanRecord)  # pages without a text layer and their OCR
     lang_certain: bool = True  # False when no page was long enough to vote for a language
+    first_pages: list[str] = field(default_factory=list)  # raw, lines intact, until enriched: dates and titles
 
     @property
     def lang(self) -> str | None:
@@ -64,6 +73,11 @@ class ExtractedDoc:
         with open(self.spool, encoding="utf-8") as fh:
             for line in fh:
                 yield json.loads(line)
+
+    def page_lang(self, page: dict) -> str:
+        """The language a page is indexed in: its own when it is one of the document's, else the document's."""
+        # A short page's own guess is noise; a page in another of the document's languages keeps it.
+        return page["lang"] if page["lang"] in self.langs and len(page["text"]) >= 200 else self.lang
 
     def discard(self) -> None:
         """Remove the spool file."""
@@ -173,10 +187,51 @@ def _page_list(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in numbers[:20]) + (" …" if len(numbers) > 20 else "")
 
 
-def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, timeout: float):
-    """Extract, normalise and detect the language of one file.
+def _prepare_terms(doc: ExtractedDoc, clean_path: str, spool_dir: str) -> str:
+    """A spool of the clean pages, each with its index terms prepared (``TERMS_KEY``); the clean one is removed."""
+    fd, path = tempfile.mkstemp(prefix="doc-", suffix=".jsonl", dir=spool_dir)
+    try:
+        with open(clean_path, encoding="utf-8") as clean, os.fdopen(fd, "w", encoding="utf-8") as out:
+            for line in clean:
+                page = json.loads(line)
+                if page["text"]:
+                    page[TERMS_KEY] = analyse_page(page["text"], doc.page_lang(page))
+                out.write(json.dumps(page) + "\n")
+    except BaseException:
+        os.unlink(path)
+        raise
+    os.unlink(clean_path)
+    return path
 
-    Returns ExtractedDoc, Unchanged (when ``known_hash`` matches) or Failed.
+
+def enrich_doc(doc: ExtractedDoc) -> ExtractedDoc:
+    """Give an extracted document its facets (places, year, themes, type), read from its spooled pages."""
+    facts = DocumentFacts(
+        relpath=doc.source.relpath,
+        title=doc.title,
+        lang=doc.lang,
+        pages=doc.pages,
+        first_pages=doc.first_pages,
+        date=doc.date,
+        date_source=doc.date_source,
+        meta_title=doc.meta_title,
+        creator=doc.creator,
+    )
+    try:
+        doc.facets = enrich(facts, doc.iter_pages())
+    except Exception as exc:  # noqa: BLE001 - facets are a bonus: the text is still indexed
+        doc.facets = Facets()
+        doc.warnings.append(f"facets could not be extracted: {type(exc).__name__}: {exc}")
+    doc.first_pages = []
+    return doc
+
+
+def process_file(
+    source: SourceFile, known_hash: str | None, spool_dir: str, timeout: float, enrich_facets: bool = True
+):
+    """Extract, normalise, detect the language of, prepare the index terms of and (by default) enrich one file.
+
+    Returns ExtractedDoc (``facets`` None when not enriched), Unchanged (when ``known_hash`` matches) or Failed.
     """
     raw_path = clean_path = None
     try:
@@ -217,24 +272,10 @@ def process_file(source: SourceFile, known_hash: str | None, spool_dir: str, tim
             voted = vote.languages(cover=cover_lang)
             doc.lang_certain = bool(voted)
             doc.langs = voted or [detect_language(sample) or "en"]
-            doc.spool, clean_path = clean_path, None
-            facts = DocumentFacts(
-                relpath=source.relpath,
-                title=doc.title,
-                lang=doc.lang,
-                pages=doc.pages,
-                first_pages=first_pages,
-                date=doc.date,
-                date_source=doc.date_source,
-                meta_title=doc.meta_title,
-                creator=doc.creator,
-            )
-            try:
-                doc.facets = enrich(facts, doc.iter_pages())
-            except Exception as exc:  # noqa: BLE001 - facets are a bonus: the text is still indexed
-                doc.facets = Facets()
-                doc.warnings.append(f"facets could not be extracted: {type(exc).__name__}: {exc}")
-            return doc
+            doc.spool = _prepare_terms(doc, clean_path, spool_dir)
+            clean_path = None
+            doc.first_pages = first_pages
+            return enrich_doc(doc) if enrich_facets else doc
     except FileTimeout:
         return Failed(source, f"took longer than {timeout:g} s to extract (per-file timeout)")
     except ExtractionError as exc:

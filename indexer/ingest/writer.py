@@ -5,6 +5,12 @@ atomically replaces the table of contents, so a run killed at any moment
 leaves the last committed state. The fingerprint of every indexed file
 (size, mtime, SHA-256) is stored in the index itself, so the next run knows
 exactly what was committed and redoes only the rest, without duplicates.
+
+This module is the run: what to extract, remove or retag, and when to
+commit. Where files are extracted is ``indexer.ingest.tasks``; what a
+document's records hold is ``indexer.ingest.index_records``; the writer is a
+``PreparedWriter`` (``indexer.ingest.postings``), which takes the terms the
+workers analysed instead of analysing the text again in this one process.
 """
 
 from __future__ import annotations
@@ -14,9 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,23 +28,26 @@ from filelock import FileLock
 from whoosh import index as whoosh_index
 
 from indexer.config import IndexConfig
-from indexer.enrich.chain import FACET_NAMES, Facets
-from indexer.enrich.metadata import Metadata, Overrides, read_metadata
+from indexer.enrich.metadata import Metadata, read_metadata
 from indexer.ingest.discover import SourceFile, discover
+from indexer.ingest.index_records import overrides_changed, rewrite_doc_record, stored_content, write_doc
 from indexer.ingest.librarian import (
     Copies,
     acquire_lock,
     append_history,
     apply_changes,
     clear_lock_holder,
-    health_fields,
     write_lock_holder,
 )
-from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, process_file
+from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, enrich_doc
+from indexer.ingest.postings import PreparedWriter
+from indexer.ingest.tasks import run_tasks
 from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
-from indexer.storage.records import split_values
-from indexer.storage.schema import build_schema, content_field, document_field
-from indexer.text import join_pages
+from indexer.storage.schema import build_schema
+
+# Megabytes of postings the writer buffers before it spills a run to disk (Whoosh's default is 128):
+# the buffer is a pool of Python tuples, larger in memory than Whoosh's estimate says.
+WRITER_LIMIT_MB = 64
 
 
 @dataclass
@@ -93,177 +100,8 @@ def indexed_files(searcher) -> dict[str, dict]:
     return {fields["path"]: fields for fields in searcher.documents(kind="doc")}
 
 
-def facet_fields(extracted: Facets, overrides: Overrides | None) -> dict:
-    """Index fields of a document's facets: the extracted values, overridden by the librarian's."""
-    values = {name: getattr(extracted, name) for name in FACET_NAMES}
-    evidence = {
-        name: {value: list(reasons) for value, reasons in found.items()} for name, found in extracted.evidence.items()
-    }
-    if overrides:
-        for name, value in overrides.values.items():
-            values[name] = value
-            if name in FACET_NAMES:
-                shown = value if isinstance(value, list) else [value]
-                evidence[name] = {str(v): [f"set by the librarian ({overrides.origin})"] for v in shown}
-    fields = {name: ",".join(values[name]) for name in ("city", "country", "theme")}
-    fields |= {"doc_type": values["doc_type"] or None, "evidence": evidence}
-    if values["year"]:
-        fields["year"] = int(values["year"])
-    if overrides and overrides.values.get("title"):
-        fields["title"] = overrides.values["title"]
-    fields["overrides"] = (
-        {"values": overrides.values, "origin": overrides.origin, "fingerprint": overrides.fingerprint()}
-        if overrides
-        else None
-    )
-    return fields
-
-
-def _doc_record(doc: ExtractedDoc, overrides: Overrides | None) -> dict:
-    source = doc.source
-    title = doc.title or source.path.stem.replace("_", " ").replace("-", " ")
-    extracted = doc.facets or Facets()
-    record = {
-        "id": source.doc_id,
-        "doc_id": source.doc_id,
-        "kind": "doc",
-        "path": str(source.path),
-        "relpath": source.relpath,
-        "title": title,
-        "pages": doc.pages,
-        "lang": doc.lang,
-        "langs": ",".join(doc.langs),
-        "size": source.size,
-        "mtime": source.mtime,
-        "sha256": doc.sha256,
-        "indexed_at": int(time.time()),
-        "warnings": doc.warnings[:20],
-        "author": doc.author,
-        "date": doc.date,
-        "extracted": {**extracted.to_dict(), "title": title},
-    }
-    return record | facet_fields(extracted, overrides) | health_fields(doc)
-
-
-def _page_lang(doc: ExtractedDoc, page: dict) -> str:
-    """The language a page is indexed in: its own when it is one of the document's, else the document's."""
-    # A short page's own guess is noise; a page in another of the document's languages keeps it.
-    return page["lang"] if page["lang"] in doc.langs and len(page["text"]) >= 200 else doc.lang
-
-
-def _page_records(doc: ExtractedDoc) -> Iterator[dict]:
-    page_cities = doc.facets.page_cities if doc.facets else {}
-    ocr_pages = set(doc.scan.ocr)
-    for page in doc.iter_pages():
-        lang = _page_lang(doc, page)
-        record = {
-            "id": f"{doc.source.doc_id}:{page['page']}",
-            "doc_id": doc.source.doc_id,
-            "kind": "page",
-            "path": str(doc.source.path),
-            "page": page["page"],
-            "text": page["text"],
-            "lang": lang,
-            "langs": ",".join(doc.langs),
-            "page_city": ",".join(page_cities.get(page["page"], [])),
-            "ocr": page["page"] in ocr_pages,
-        }
-        if page["text"]:
-            record[content_field(lang)] = page["text"]
-        yield record
-
-
-def document_content(pages: Iterable[tuple[str, str, list[str]]]) -> dict:
-    """A document record's searchable text: every page, by language, and every page's cities.
-
-    ``pages``: (language, text, cities) of each page in order. The document record holds the
-    whole text so that AND, OR and NOT decide whether a *document* matches, and ranking scores
-    documents; the page records still say which pages to show.
-    """
-    texts: dict[str, list[str]] = {}
-    cities: set[str] = set()
-    for lang, text, page_cities in pages:
-        if text:
-            texts.setdefault(lang, []).append(text)
-        cities.update(page_cities)
-    content = {document_field(lang): join_pages(parts) for lang, parts in texts.items()}
-    return content | {"page_city": ",".join(sorted(cities))}
-
-
-def _doc_content(doc: ExtractedDoc) -> dict:
-    page_cities = doc.facets.page_cities if doc.facets else {}
-    return document_content(
-        (_page_lang(doc, page), page["text"], page_cities.get(page["page"], [])) for page in doc.iter_pages()
-    )
-
-
-def _stored_content(searcher, doc_id: str) -> dict:
-    """The searchable text of an indexed document, rebuilt from its stored page records."""
-    pages = sorted(searcher.documents(doc_id=doc_id, kind="page"), key=lambda fields: fields.get("page") or 0)
-    return document_content(
-        (fields.get("lang") or "en", fields.get("text") or "", split_values(fields.get("page_city")))
-        for fields in pages
-    )
-
-
-def _write_doc(writer, doc: ExtractedDoc, replace: bool, overrides: Overrides | None) -> None:
-    if replace:
-        writer.delete_by_term("doc_id", doc.source.doc_id)
-    with writer.group():
-        writer.add_document(**_doc_record(doc, overrides), **_doc_content(doc))
-        for record in _page_records(doc):
-            writer.add_document(**record)
-
-
-def _rewrite_doc_record(writer, stored: dict, overrides: Overrides | None, source: SourceFile | None = None) -> None:
-    """Rewrite only a document's own record (new metadata, new mtime); its pages stay as they are."""
-    extracted = dict(stored.get("extracted") or {})
-    record = {key: value for key, value in stored.items() if key in writer.schema.names()}
-    for name in ("city", "country", "theme", "doc_type", "year", "title", "overrides"):
-        record.pop(name, None)
-    record["title"] = extracted.pop("title", None) or stored.get("title")
-    if source is not None:
-        record |= {"size": source.size, "mtime": source.mtime}
-    record |= facet_fields(Facets.from_dict(extracted), overrides)
-    with writer.searcher() as searcher:
-        record |= _stored_content(searcher, stored["doc_id"])
-    writer.update_document(**record)
-
-
-def _overrides_changed(stored: dict, overrides: Overrides | None) -> bool:
-    before = (stored.get("overrides") or {}).get("fingerprint")
-    return before != (overrides.fingerprint() if overrides else None)
-
-
-def _run_tasks(tasks: list[tuple[SourceFile, str | None]], config: IndexConfig, spool_dir: str) -> Iterator:
-    """Yield the result of ``process_file`` for every task: on the Dask cluster, or here, in parallel when jobs > 1."""
-    if config.scheduler and tasks:
-        from indexer.ingest.cluster import run_on_cluster
-
-        yield from run_on_cluster(tasks, config.scheduler, spool_dir, config.file_timeout)
-        return
-    if config.jobs == 1 or len(tasks) <= 1:
-        for source, known in tasks:
-            yield process_file(source, known, spool_dir, config.file_timeout)
-        return
-    pending = list(reversed(tasks))
-    while pending:
-        with ProcessPoolExecutor(max_workers=config.jobs) as pool:
-            running = {}
-            try:
-                while pending or running:
-                    while pending and len(running) < 2 * config.jobs:
-                        source, known = pending.pop()
-                        future = pool.submit(process_file, source, known, spool_dir, config.file_timeout)
-                        running[future] = source
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        source = running.pop(future)
-                        yield future.result()
-            except BrokenProcessPool:
-                # A worker died (crash or out of memory): the files it held are reported, the rest go on.
-                for source in running.values():
-                    yield Failed(source, "the extraction process crashed on this file")
+def _writer(ix):
+    return PreparedWriter(ix, limitmb=WRITER_LIMIT_MB)
 
 
 def _read_all_metadata(roots: list[Path]) -> Metadata:
@@ -343,7 +181,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
         known = existing.get(str(source.path))
         if known and not rebuild and known.get("size") == source.size and known.get("mtime") == source.mtime:
             report.unchanged += 1
-            if _overrides_changed(known, metadata.rows.get(str(source.path))):
+            if overrides_changed(known, metadata.rows.get(str(source.path))):
                 retag.append(known)
         else:
             tasks.append((source, None if rebuild or not known else known.get("sha256")))
@@ -355,7 +193,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
         on_plan(len(tasks))
 
     spool_dir = tempfile.mkdtemp(prefix=".spool-", dir=index_dir)
-    writer = ix.writer()
+    writer = _writer(ix)
     changed = 0
     try:
         for fields in stale:
@@ -366,11 +204,11 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             writer.delete_by_term("doc_id", doc_id)
             changed += 1
         for fields in retag:
-            _rewrite_doc_record(writer, fields, metadata.rows.get(fields["path"]))
+            rewrite_doc_record(writer, fields, metadata.rows.get(fields["path"]))
             report.metadata_updated += 1
             changed += 1
         written: set[str] = set()
-        for result in _run_tasks(tasks, config, spool_dir):
+        for result in run_tasks(tasks, config, spool_dir):
             if isinstance(result, ExtractedDoc) and copies.original_of(result) is not None:
                 result.discard()
                 report.duplicates += 1
@@ -381,7 +219,9 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                 written.add(result.source.doc_id)
                 replace = str(result.source.path) in existing
                 try:
-                    _write_doc(writer, result, replace, metadata.rows.get(str(result.source.path)))
+                    if result.facets is None:  # extracted by a worker process: enriched here (see tasks)
+                        enrich_doc(result)
+                    write_doc(writer, result, replace, metadata.rows.get(str(result.source.path)))
                 finally:
                     result.discard()
                 report.updated += replace
@@ -396,8 +236,8 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                 stored = existing[str(result.source.path)]
                 copies.mark_readable(stored)
                 overrides = metadata.rows.get(str(result.source.path))
-                report.metadata_updated += _overrides_changed(stored, overrides)
-                _rewrite_doc_record(writer, stored, overrides, result.source)
+                report.metadata_updated += overrides_changed(stored, overrides)
+                rewrite_doc_record(writer, stored, overrides, result.source)
                 report.unchanged += 1
                 changed += 1
             elif isinstance(result, Failed):
@@ -411,7 +251,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
                 on_file(result)
             if changed >= config.commit_every:
                 writer.commit()
-                writer, changed = ix.writer(), 0
+                writer, changed = _writer(ix), 0
         if changed:
             writer.commit()
         else:
@@ -421,7 +261,7 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
         raise
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
-    apply_changes(ix, copies.changes(existing, written), _stored_content)
+    apply_changes(ix, copies.changes(existing, written), stored_content)
     report.finished = time.time()
     _write_run_report(index_dir, report)
     return report
