@@ -73,8 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     points = {name: path for name, path in points.items() if index_exists(path)}
     if "scaled" in points:
         synthetic = WORK / f"synthetic-x{args.copies}"
-        build = synthetic_index(points["scaled"], synthetic, args.copies)
-        points[f"synthetic x{args.copies}"] = synthetic
+        try:
+            build = synthetic_index(points["scaled"], synthetic, args.copies)
+            points[f"synthetic x{args.copies}"] = synthetic
+        except TypeError as exc:  # whoosh3's add_reader cannot copy a sortable text column (str written as bytes)
+            shutil.rmtree(synthetic, ignore_errors=True)  # not a half-made index that the next run would reuse
+            build = {"error": f"the synthetic index could not be built: {exc}"}
+            print(build["error"], file=sys.stderr)
     else:
         print("no scaled index: run `python -m bench --scaled indexing` first", file=sys.stderr)
         build = None
