@@ -50,7 +50,6 @@ class BuiltQuery:
     page_query: Query | None = None
     origins: Origins = field(default_factory=dict)  # translated terms → the word and label they came from
     understood: Understanding | None = None
-    own_query: Query | None = None  # doc_query without thesaurus translations: what a literal match is
     concepts: list[Query] = field(default_factory=list)  # a question's words and places, each on documents
 
     @property
@@ -174,7 +173,6 @@ def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQue
             unions(queries.pages),
             queries.origins,
             understood,
-            on_documents(_either(queries.own_pages, queries.titles)),
             [on_documents(concept) for concept in queries.concepts],
         )
     literal = parse_literal(ix.schema, text)

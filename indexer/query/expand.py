@@ -58,20 +58,17 @@ class UnderstoodQueries:
     pages: Query | None  # every word, translation and place: which pages (and documents) match
     titles: Query | None  # the words and places in titles
     origins: Origins  # translated terms → the word and label they came from
-    own_pages: Query | None  # ``pages`` without thesaurus translations: what a literal match is
     concepts: list[Query]  # one query per word and per place of the question, for coordination
 
 
 def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
     """The queries of an understood question: see ``UnderstoodQueries``."""
     units: list[Query] = []
-    own_units: list[Query] = []
     titles: list[Query] = []
     concepts: list[Query] = []
     origins: Origins = {}
     for word in understood.words:
         alternatives = _all_fields(schema, word)
-        literal = list(alternatives)
         own = {term for query in alternatives for term in query.iter_all_terms()}
         for lang, label in understood.translations.get(word, []):
             inflection = same_word(word, label)  # "Integrationskurse" for "Integrationskurs": no translation
@@ -80,15 +77,12 @@ def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
                 continue
             alternatives.append(query)
             if inflection:
-                literal.append(query)
                 own |= set(query.iter_all_terms())
                 continue
             for term in set(query.iter_all_terms()) - own:
                 origins.setdefault(term, {"word": word, "label": label, "lang": lang})
         if alternatives:
             units.append(Or(alternatives))
-        if literal:
-            own_units.append(Or(literal))
         title = text_query(schema, "title", word)
         if title is not None:
             titles.append(title)
@@ -100,12 +94,10 @@ def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
             # Pages where the gazetteer saw this city, not pages where its name is a common word ("Nice").
             named.append(Term("page_city", place.name, boost=PLACE_BOOST))
             units.append(named[-1])
-            own_units.append(named[-1])
         if place.in_collection:  # else its name as text would only find its namesakes ("nice", "reading")
             for name in {place.surface, place.name}:
                 named.extend(_all_fields(schema, name))
                 units.extend(_all_fields(schema, name))
-                own_units.extend(_all_fields(schema, name))
                 title = text_query(schema, "title", name)
                 if title is not None:
                     titles.append(title)
@@ -116,7 +108,6 @@ def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
         Or(units) if units else None,
         Or(titles) if titles else None,
         origins,
-        Or(own_units) if own_units else None,
         concepts,
     )
 
