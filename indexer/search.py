@@ -30,7 +30,7 @@ from indexer.query.suggest import did_you_mean
 from indexer.query.translations import translation_groups, works
 from indexer.storage.cache import RecentResults, at_generation, per_generation
 from indexer.storage.index import thread_searcher
-from indexer.storage.records import hit_summary
+from indexer.storage.records import hit_summary, term_text
 
 # The API callers use (the CLI, the web app, benchmarks): the request and its parsing come from indexer.query.
 __all__ = ["SearchRequest", "best_pages", "request_from_params", "search"]
@@ -147,8 +147,8 @@ def _match(searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[str,
 
 
 def _terms(terms) -> set[tuple[str, str]]:
-    """(field, text) pairs with text as str (Whoosh gives matched terms' text as bytes)."""
-    return {(field, text.decode("utf-8") if isinstance(text, bytes) else text) for field, text in terms}
+    """(field, text) pairs with text as str."""
+    return {(field, term_text(text)) for field, text in terms}
 
 
 def _translations_of(searcher, built: BuiltQuery, docnum: int) -> list[dict]:

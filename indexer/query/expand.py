@@ -19,6 +19,7 @@ from indexer.enrich.places import Gazetteer
 from indexer.lexicon.dictionary import is_dictionary_word
 from indexer.query import suggest
 from indexer.query.understand import Resources, Understanding
+from indexer.storage.records import term_text
 from indexer.storage.schema import content_field
 from indexer.text import fold
 from indexer.vocabulary import LANGUAGES
@@ -96,8 +97,9 @@ def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
             units.append(named[-1])
         if place.in_collection:  # else its name as text would only find its namesakes ("nice", "reading")
             for name in {place.surface, place.name}:
-                named.extend(_all_fields(schema, name))
-                units.extend(_all_fields(schema, name))
+                texts = _all_fields(schema, name)
+                named.extend(texts)
+                units.extend(texts)
                 title = text_query(schema, "title", name)
                 if title is not None:
                     titles.append(title)
@@ -113,7 +115,7 @@ def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
 
 
 def _values(searcher, field: str) -> list[str]:
-    return [raw.decode("utf-8") if isinstance(raw, bytes) else raw for raw in searcher.lexicon(field)]
+    return [term_text(raw) for raw in searcher.lexicon(field)]
 
 
 def collection_places(searcher, gazetteer) -> tuple[dict[str, str], frozenset[str]]:

@@ -18,7 +18,7 @@ from whoosh.query import Term
 
 from indexer.query.request import SearchRequest
 from indexer.storage.cache import per_generation
-from indexer.storage.records import known_year
+from indexer.storage.records import known_year, term_text
 from indexer.vocabulary import FACET, FACET_NAMES
 
 ValueSets = dict[str, dict[object, frozenset[int]]]  # facet name → value → document numbers holding it
@@ -29,7 +29,7 @@ def _build_value_sets(searcher) -> tuple[frozenset[int], ValueSets]:
     sets: ValueSets = {}
     for name in FACET_NAMES:
         field = FACET[name].field
-        values: dict[object, set[int]] = {}
+        values: dict[object, set[int] | frozenset[int]] = {}
         if FACET[name].kind == "range":
             column = searcher.reader().column_reader(field)
             for docnum in documents:
@@ -37,8 +37,7 @@ def _build_value_sets(searcher) -> tuple[frozenset[int], ValueSets]:
                 if year is not None:
                     values.setdefault(year, set()).add(docnum)
         else:
-            for raw in searcher.lexicon(field):
-                value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            for value in map(term_text, searcher.lexicon(field)):
                 if value:
                     held = documents.intersection(searcher.docs_for_query(Term(field, value)))
                     if held:
@@ -67,12 +66,6 @@ def _allowed(request: SearchRequest, sets: ValueSets) -> dict[str, frozenset[int
         ]
         allowed["year"] = frozenset().union(*years)
     return allowed
-
-
-def filtered_documents(ix, searcher, request: SearchRequest) -> frozenset[int]:
-    """The document records passing every filter of ``request``."""
-    documents, sets = value_sets(ix, searcher)
-    return documents.intersection(*_allowed(request, sets).values())
 
 
 def count_facets(ix, searcher, request: SearchRequest, candidates: set[int] | None) -> dict[str, list[dict]]:

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from whoosh.query import Phrase
 
+from indexer.storage.records import term_text
 from indexer.storage.schema import content_field
 from indexer.text import fold
 
@@ -144,7 +145,7 @@ def query_terms(query, field: str) -> set:
             continue
         for name, text in leaf.iter_all_terms():
             if name == field:
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                terms.add(term_text(text))
     return terms
 
 

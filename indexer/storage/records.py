@@ -18,6 +18,11 @@ def known_year(value: object) -> int | None:
     return value if isinstance(value, int) and MIN_YEAR <= value <= MAX_YEAR else None
 
 
+def term_text(raw: str | bytes) -> str:
+    """A term's text as str: Whoosh gives lexicon entries and matched terms as UTF-8 bytes."""
+    return raw.decode("utf-8") if isinstance(raw, bytes) else raw
+
+
 def split_values(value: str | None) -> list[str]:
     """Values of a comma-separated facet field."""
     return [part for part in (value or "").split(",") if part]
