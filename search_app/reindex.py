@@ -123,7 +123,9 @@ class Reindexer:
     def _on_file(self, result: object) -> None:
         failures = self.progress.failures
         if isinstance(result, Failed):
-            failures = [*failures, {"path": result.source.relpath, "reason": result.reason}]
+            # In path order: workers finish in any order (largest files first), the list must not.
+            failed = {"path": result.source.relpath, "reason": result.reason}
+            failures = sorted([*failures, failed], key=lambda failure: failure["path"])
         self._update(done=self.progress.done + 1, current=result.source.relpath, failures=failures)
 
     def _run(self, roots: list[Path]) -> None:
