@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from filelock import FileLock
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from indexer.config import IndexConfig
 from indexer.enrich.metadata import Metadata, read_metadata
@@ -81,10 +81,18 @@ class RunReport:
 
 
 def _open_or_create(index_dir: Path):
+    """The index as the writer opens it: its segments read through files, not memory maps.
+
+    Whoosh maps segment files into memory by default, and every page a merge or a
+    record's rewrite touches counts in the writer's RSS: on the scaled collection
+    (260 MB of segments) opening a searcher alone took 392 MB (194 MB of it mapped
+    file pages), against 16 MB with plain reads. Serving keeps the maps.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
+    storage = FileStorage(str(index_dir), supports_mmap=False)
     if index_exists(index_dir):
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+        return storage.open_index(indexname=INDEX_NAME)
+    return storage.create_index(build_schema(), indexname=INDEX_NAME)
 
 
 def _write_run_report(index_dir: Path, report: RunReport) -> None:
