@@ -32,6 +32,7 @@ from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
 from indexer.lexicon.thesaurus import Thesaurus
 from indexer.query.expand import Origins, collection_places, resources_for, understood_queries
+from indexer.query.phrases import adjacent_phrases
 from indexer.query.request import MAX_QUERY_CHARS, SearchRequest, too_long
 from indexer.query.understand import Understanding, has_syntax, understand
 from indexer.storage.cache import per_generation
@@ -134,6 +135,11 @@ def unions(query: Query | None) -> Query | None:
     return query
 
 
+def matchable(query: Query | None) -> Query | None:
+    """``query`` as it is matched: its unions as trees, its exact phrases by positions (``phrases``)."""
+    return unions(adjacent_phrases(query))
+
+
 def on_documents(query: Query | None) -> Query | None:
     """``query`` (on page fields) on the fields of document records, which hold each document's whole text."""
     if query is None:
@@ -145,7 +151,7 @@ def on_documents(query: Query | None) -> Query | None:
             node.fieldname = _TO_DOCUMENT[node.fieldname]
         return node
 
-    return unions(query.accept(rename))
+    return matchable(query.accept(rename))
 
 
 def document_term(fieldname: str, text: str) -> tuple[str, str]:
@@ -170,13 +176,13 @@ def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQue
         queries = understood_queries(ix.schema, understood)
         return BuiltQuery(
             on_documents(_either(queries.pages, queries.titles)),
-            unions(queries.pages),
+            matchable(queries.pages),
             queries.origins,
             understood,
             [on_documents(concept) for concept in queries.concepts],
         )
     literal = parse_literal(ix.schema, text)
-    return BuiltQuery(on_documents(literal), unions(positive_part(literal)))
+    return BuiltQuery(on_documents(literal), matchable(positive_part(literal)))
 
 
 def _facet_clause(name: str, values: list[str]) -> Query:
