@@ -37,8 +37,8 @@ class AdjacentPhrase(Phrase):
             if (self.fieldname, word) not in reader:
                 return matching.NullMatcher()  # as Whoosh's Phrase: a missing word matches nothing
             terms.append(Term(self.fieldname, word))
-        spans = SpanNear2(terms, slop=1, ordered=True, mindist=1)
-        ms = [term.matcher(searcher, spans._span_context(context)) for term in terms]
+        near = SpanNear2(terms, slop=1, ordered=True, mindist=1)  # for its span context only
+        ms = [term.matcher(searcher, near._span_context(context)) for term in terms]
         m = _AdjacentMatcher(ms, slop=1, ordered=True, mindist=1)
         return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
