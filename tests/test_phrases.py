@@ -47,6 +47,21 @@ def test_adjacent_phrases_match_and_score_as_whooshs_phrases(corpus_index):
         )
 
 
+def _spans(searcher, query) -> list[tuple[int, list[tuple[int, int]]]]:
+    matcher, found = query.matcher(searcher), []
+    while matcher.is_active():
+        found.append((matcher.id(), [(span.start, span.end) for span in matcher.spans()]))
+        matcher.next()
+    return found
+
+
+def test_adjacent_phrases_give_whooshs_spans(corpus_index):
+    ix = open_index(corpus_index)
+    with ix.searcher() as searcher:
+        for field, words in _phrases(searcher, ix.schema)[:40]:
+            assert _spans(searcher, AdjacentPhrase(field, words)) == _spans(searcher, Phrase(field, words))
+
+
 @pytest.mark.parametrize("slop, swapped", [(1, True), (3, False)])
 def test_only_exact_phrases_are_swapped(slop, swapped):
     query = adjacent_phrases(Phrase("content_en", ["new", "york"], slop=slop, boost=2.0))

@@ -45,13 +45,18 @@ class AdjacentPhrase(Phrase):
 
 class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
     def _get_spans(self):
+        """The positions where the phrase starts in the current document (empty: it does not match)."""
         starts = set(self.ms[0].value_as("positions"))
         for offset, m in enumerate(self.ms[1:], start=1):
             if not starts:
                 break
             starts.intersection_update(position - offset for position in m.value_as("positions"))
+        return starts
+
+    def spans(self):
+        # Built only when asked for (a span query around this one): matching needs only whether there are any.
         last = len(self.ms) - 1
-        return [Span(start, start + last) for start in sorted(starts)]
+        return [Span(start, start + last) for start in sorted(self._spans or ())]
 
 
 def adjacent_phrases(query: Query | None) -> Query | None:
