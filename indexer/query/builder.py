@@ -135,9 +135,9 @@ def unions(query: Query | None) -> Query | None:
     return query
 
 
-def matchable(query: Query | None) -> Query | None:
+def matchable(query: Query | None, remember: bool = False) -> Query | None:
     """``query`` as it is matched: its unions as trees, its exact phrases by positions (``phrases``)."""
-    return unions(adjacent_phrases(query))
+    return unions(adjacent_phrases(query, remember))
 
 
 def on_documents(query: Query | None) -> Query | None:
@@ -151,7 +151,7 @@ def on_documents(query: Query | None) -> Query | None:
             node.fieldname = _TO_DOCUMENT[node.fieldname]
         return node
 
-    return matchable(query.accept(rename))
+    return matchable(query.accept(rename), remember=True)
 
 
 def document_term(fieldname: str, text: str) -> tuple[str, str]:

@@ -11,6 +11,14 @@ The result is Whoosh's, document for document and score for score: a span query 
 the intersection of its words (the spans only decide whether a document matches), so only
 that decision is computed differently (``tests/test_phrases.py`` compares both on an index).
 Phrases with a slop other than 1 (``"a b"~3``) keep Whoosh's matcher.
+
+On document records a phrase's matching documents are also remembered per segment
+(``remember``): a search there visits every document that holds all the words anyway (totals
+and facets count every matching work), the phrases come mostly from the thesaurus's finite
+labels, and a segment never changes once written (a merge writes a new one, with a new id), so
+the set cannot go stale. The next search with the phrase checks membership instead of
+decoding positions. Page records are not remembered: a search there skips to the pages of
+the works shown, and filling the set would visit every page.
 """
 
 from __future__ import annotations
@@ -19,9 +27,18 @@ from whoosh import matching
 from whoosh.query import Phrase, Query, SpanNear2, Term
 from whoosh.query.spans import Span
 
+from indexer.storage.cache import RecentResults
+
+# (segment, field, words) sets kept, least recently used dropped: on the scaled index 60 questions
+# kept 263, of 24 documents on average (about 1.6 KB each); a set holds at most a segment's document records.
+REMEMBERED = 1024
+_remembered = RecentResults(REMEMBERED)
+
 
 class AdjacentPhrase(Phrase):
     """``Phrase`` with slop 1, its words' adjacency checked by intersecting their positions."""
+
+    remember = False  # keep the documents that match, per segment (document records: see the module)
 
     def matcher(self, searcher, context=None):
         field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
@@ -38,8 +55,19 @@ class AdjacentPhrase(Phrase):
                 return matching.NullMatcher()  # as Whoosh's Phrase: a missing word matches nothing
             terms.append(Term(self.fieldname, word))
         near = SpanNear2(terms, slop=1, ordered=True, mindist=1)  # for its span context only
-        ms = [term.matcher(searcher, near._span_context(context)) for term in terms]
-        m = _AdjacentMatcher(ms, slop=1, ordered=True, mindist=1)
+        context = near._span_context(context)
+        ms = [term.matcher(searcher, context) for term in terms]
+        segment = reader.segment() if self.remember else None
+        if segment is None:
+            m = _AdjacentMatcher(ms, slop=1, ordered=True, mindist=1)
+        else:
+            key = (segment.segment_id(), self.fieldname, tuple(self.words))
+            docs = _remembered.get(key)
+            if docs is None:
+                scan = _AdjacentMatcher([term.matcher(searcher, context) for term in terms])
+                docs = frozenset(scan.all_ids())
+                _remembered.put(key, docs)
+            m = _KnownMatcher(ms, docs=docs)
         return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
@@ -56,15 +84,30 @@ class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
     def spans(self):
         # Built only when asked for (a span query around this one): matching needs only whether there are any.
         last = len(self.ms) - 1
-        return [Span(start, start + last) for start in sorted(self._spans or ())]
+        return [Span(start, start + last) for start in sorted(_AdjacentMatcher._get_spans(self) if self._spans else ())]
 
 
-def adjacent_phrases(query: Query | None) -> Query | None:
-    """``query`` with each exact ``Phrase`` in it matched as an ``AdjacentPhrase``."""
+class _KnownMatcher(_AdjacentMatcher):
+    """Adjacency read from the remembered set of the segment's documents that hold the phrase."""
+
+    def __init__(self, ms, slop=1, ordered=True, mindist=1, docs: frozenset = frozenset()):
+        self.docs = docs  # before the base class looks for the first match
+        super().__init__(ms, slop=slop, ordered=ordered, mindist=mindist)
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms], docs=self.docs)
+
+    def _get_spans(self):
+        return self.child.id() in self.docs
+
+
+def adjacent_phrases(query: Query | None, remember: bool = False) -> Query | None:
+    """``query`` with each exact ``Phrase`` in it matched as an ``AdjacentPhrase`` (``remember``: see the module)."""
 
     def swap(node: Query) -> Query:
         if type(node) is Phrase and node.slop == 1:
-            return AdjacentPhrase(node.fieldname, node.words, boost=node.boost, char_ranges=node.char_ranges)
+            node = AdjacentPhrase(node.fieldname, node.words, boost=node.boost, char_ranges=node.char_ranges)
+            node.remember = remember
         return node
 
     return None if query is None else query.accept(swap)
