@@ -12,10 +12,10 @@ the intersection of its words (the spans only decide whether a document matches)
 that decision is computed differently (``tests/test_phrases.py`` compares both on an index).
 Phrases with a slop other than 1 (``"a b"~3``) keep Whoosh's matcher.
 
-On document records a phrase's matching documents are also remembered per segment
-(``remember``): a search there visits every document that holds all the words anyway (totals
-and facets count every matching work), the phrases come mostly from the thesaurus's finite
-labels, and a segment never changes once written (a merge writes a new one, with a new id), so
+On document records a question's phrases (thesaurus labels, which recur from question to
+question) also have their matching documents remembered per segment (``remember``): a search
+there visits every document that holds all the words anyway (totals and facets count every
+matching work), and a segment never changes once written (a merge writes a new one, with a new id), so
 the set cannot go stale. The next search with the phrase checks membership instead of
 decoding positions. Page records are not remembered: a search there skips to the pages of
 the works shown, and filling the set would visit every page.
