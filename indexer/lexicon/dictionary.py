@@ -21,16 +21,13 @@ centibel values, same combination and rounding: ``tests/test_dictionary.py``).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from functools import cache, lru_cache
 from importlib import metadata
-from pathlib import Path
 
 import marisa_trie
 from wordfreq import available_languages, digit_freq, freq_to_zipf, lossy_tokenize, read_cBpack, smash_numbers
 
-from indexer.lexicon.gazetteer import cache_dir
+from indexer.lexicon.gazetteer import cache_dir, write_cached
 from indexer.text import normalize
 from indexer.vocabulary import LANGUAGES
 
@@ -76,32 +73,25 @@ def _centibels(lang: str) -> marisa_trie.RecordTrie:
     """The language's word list as a trie of word → centibels, memory-mapped from the cache folder.
 
     Built from wordfreq's file on first use (about a second a language); any problem with the cache
-    folder (read-only, no home) keeps the trie in memory instead.
+    folder (read-only, no home, a damaged file) keeps the trie in memory instead.
     """
-    trie = marisa_trie.RecordTrie(_FORMAT)
     try:
         path = cache_dir() / f"wordfreq-{metadata.version('wordfreq')}-{lang}.marisa"
-        if not path.exists():
-            _save(_build(lang), path)
+    except (OSError, RuntimeError):
+        return _build(lang)
+    if not path.exists():
+        built = _build(lang)
+        if not write_cached(path, built.save):
+            return built
+    trie = marisa_trie.RecordTrie(_FORMAT)
+    try:
         trie.mmap(str(path))
-        return trie
     except (OSError, RuntimeError, ValueError):
         return _build(lang)
+    return trie
 
 
 def _build(lang: str) -> marisa_trie.RecordTrie:
     buckets = read_cBpack(available_languages("best")[lang])
     records = ((word, (index,)) for index, bucket in enumerate(buckets) for word in bucket)
     return marisa_trie.RecordTrie(_FORMAT, records)
-
-
-def _save(trie: marisa_trie.RecordTrie, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-    os.close(fd)
-    try:
-        trie.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

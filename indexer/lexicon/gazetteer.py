@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -231,17 +232,34 @@ def _load() -> Gazetteer:
 
 
 def _save(gazetteer: Gazetteer, path: Path) -> None:
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Keep the copies of a few other versions (other environments of this user), the newest ones.
         others = sorted(path.parent.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in others[KEPT_VERSIONS - 1 :]:
             stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="gazetteer-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
+    except OSError:
+        return
+
+    def dump(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             pickle.dump(gazetteer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    write_cached(path, dump)
+
+
+def write_cached(path: Path, write: Callable[[str], None]) -> bool:
+    """Write a cache file through ``write(temporary path)`` and move it into place, so that a process
+    reading it never sees half a file; False (and nothing left behind) when the folder cannot be written."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.stem}-", suffix=".tmp")
+        os.close(fd)
+        write(tmp)
         os.replace(tmp, path)
+        return True
     except OSError:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+        return False
