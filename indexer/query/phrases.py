@@ -72,7 +72,7 @@ class AdjacentPhrase(Phrase):
 
 
 class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
-    def _get_spans(self):
+    def _starts(self) -> set[int]:
         """The positions where the phrase starts in the current document (empty: it does not match)."""
         starts = set(self.ms[0].value_as("positions"))
         for offset, m in enumerate(self.ms[1:], start=1):
@@ -81,10 +81,12 @@ class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
             starts.intersection_update(position - offset for position in m.value_as("positions"))
         return starts
 
+    def _get_spans(self):
+        return self._starts()
+
     def spans(self):
         # Built only when asked for (a span query around this one): matching needs only whether there are any.
-        last = len(self.ms) - 1
-        return [Span(start, start + last) for start in sorted(_AdjacentMatcher._get_spans(self) if self._spans else ())]
+        return _spans(self._spans or (), len(self.ms))
 
 
 class _KnownMatcher(_AdjacentMatcher):
@@ -99,6 +101,13 @@ class _KnownMatcher(_AdjacentMatcher):
 
     def _get_spans(self):
         return self.child.id() in self.docs
+
+    def spans(self):
+        return _spans(self._starts() if self._spans else (), len(self.ms))
+
+
+def _spans(starts, words: int) -> list[Span]:
+    return [Span(start, start + words - 1) for start in sorted(starts)]
 
 
 def adjacent_phrases(query: Query | None, remember: bool = False) -> Query | None:
