@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import astuple
 
-from whoosh.query import And, Or, Query, Require, Term
+from whoosh.query import Query, Require, Term
 
 from indexer.errors import BadQuery
 from indexer.lexicon.gazetteer import Gazetteer
-from indexer.query.builder import BuiltQuery, build, document_term, documents_query, unions
+from indexer.query.builder import BuiltQuery, build, document_term, documents_query, on_documents
+from indexer.query.evaluate import Evaluation, term_scores
 from indexer.query.expand import collection_places
 from indexer.query.facets import count_facets
 from indexer.query.ranking import TRANSLATION_ONLY, coordinate, doc_facts, lift, prefer, sort_key
@@ -73,6 +74,15 @@ def _doc_numbers(ix, searcher) -> dict[str, int]:
     return {doc_ids[n]: n for n in searcher.docs_for_query(Term("kind", "doc"))}
 
 
+def _pages_of(ix, searcher) -> dict[str, list[int]]:
+    """The record numbers of each document's pages, in order, by doc_id."""
+    doc_ids = _doc_id_column(ix, searcher)
+    pages: dict[str, list[int]] = {}
+    for n in searcher.docs_for_query(Term("kind", "page")):
+        pages.setdefault(doc_ids[n], []).append(n)
+    return pages
+
+
 def _place_notices(ix, searcher, request: SearchRequest) -> list[dict]:
     """Say why a place filter finds nothing: a city the collection does not hold (with its cities of the
     same country); raise BadQuery for a city no gazetteer knows either (a typo: with the closest held ones)."""
@@ -107,16 +117,30 @@ def best_pages(
 ) -> dict[str, list[dict]]:
     """The pages of each of ``doc_ids`` that match the positive part of the query, best first, with snippets.
 
-    One search over the pages of all of them: the query's matchers are built once, not once per document,
-    and skip from one of their pages to the next (``Require``: scored by the query alone), so the cost
-    follows the pages of the documents shown, not every page of the collection that matches.
+    The query is evaluated on their pages only (``indexer.query.evaluate``: each term's postings skip
+    to them), so the cost follows the pages of the documents shown, not every page of the collection
+    that matches. Equal scores: the earlier page first.
     """
     if built.page_query is None or not doc_ids:
         return {}
-    theirs = And([Term("kind", "page"), unions(Or([Term("doc_id", doc_id) for doc_id in doc_ids]))])
+    pages_of = per_generation(ix, searcher, "pages of documents", lambda: _pages_of(ix, searcher))
     column = _doc_id_column(ix, searcher)
+    numbers = per_generation(ix, searcher, "doc_numbers", lambda: _doc_numbers(ix, searcher))
+    on_records = Evaluation(searcher, term_scores(ix, searcher))
+
+    def narrow(leaf: Query) -> list[int] | None:
+        # A page holds a term or phrase only if its document's record does (the record is its pages' text,
+        # joined with a gap no phrase spans); the records' scores are kept per index version.
+        as_record = on_documents(leaf)
+        if getattr(as_record, "fieldname", None) == getattr(leaf, "fieldname", None):
+            return None  # not a page text field (titles): every page of the documents shown
+        holders = on_records.scores(as_record)
+        return sorted(n for d in doc_ids if numbers.get(d) in holders for n in pages_of.get(d, ()))
+
+    within = [n for d in doc_ids for n in pages_of.get(d, ())]
+    scored = Evaluation(searcher, within=within, narrow=narrow).scores(built.page_query)
     found: dict[str, list[tuple[float, int]]] = {}
-    for score, docnum in searcher.search(Require(built.page_query, theirs), limit=None).top_n:
+    for docnum, score in sorted(scored.items(), key=lambda item: (-item[1], item[0])):
         ranked = found.setdefault(column[docnum], [])
         if limit is None or len(ranked) < limit:
             ranked.append((score, docnum))
@@ -128,20 +152,21 @@ def best_pages(
     return pages
 
 
-def _match(searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[str, float], set[str]]:
+def _match(ix, searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[str, float], set[str]]:
     """Scores of the matching documents that ``kept`` (a query on document records) keeps, and those that
-    matched only through translations. The text's matchers skip from one document record to the next, never
-    visiting the page records that hold the same words (``Require``: scored by the text alone).
+    matched only through translations (``Require``: scored by the text alone; evaluated a set at a time,
+    with the terms' scores on document records kept per index version: ``indexer.query.evaluate``).
 
     A question's coordination and its translation-only matches are read from the terms each document
-    matched, recorded by the same search, not from searches of their own.
+    matched, recorded by the same evaluation, not from searches of their own.
     """
     understood = bool(built.concepts or built.origins)
-    results = searcher.search(Require(built.doc_query, kept), limit=None, terms=understood)
-    scores = {doc_ids[docnum]: score for score, docnum in results.top_n}
+    evaluation = Evaluation(searcher, term_scores(ix, searcher), terms=understood)
+    found = evaluation.scores(Require(built.doc_query, kept))
+    scores = {doc_ids[docnum]: score for docnum, score in found.items()}
     if not understood:
         return scores, set()
-    matched = {doc_ids[docnum]: _terms(terms) for docnum, terms in results.docterms.items()}
+    matched = {doc_ids[docnum]: _terms(terms) for docnum, terms in evaluation.matched_terms().items()}
     if len(built.concepts) > 1:
         concepts = [_terms(concept.iter_all_terms()) for concept in built.concepts]
         counts = {doc_id: sum(1 for concept in concepts if concept & terms) for doc_id, terms in matched.items()}
@@ -198,7 +223,7 @@ def _search(ix, request: SearchRequest) -> dict:
         translated: set[str] = set()
         preferred: set[str] = set()
         if not built.empty:
-            scores, translated = _match(searcher, built, kept, doc_ids)
+            scores, translated = _match(ix, searcher, built, kept, doc_ids)
             if built.understood:
                 preferred = prefer(facts, scores, built.understood)
             lift(scores, preferred, translated)

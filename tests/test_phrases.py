@@ -47,19 +47,6 @@ def test_adjacent_phrases_match_and_score_as_whooshs_phrases(corpus_index):
         )
 
 
-def test_remembered_phrases_match_as_whooshs_phrases_the_first_time_and_the_next(corpus_index):
-    ix = open_index(corpus_index)
-    with ix.searcher() as searcher:
-        phrases = [(field, words) for field, words in _phrases(searcher, ix.schema) if field.startswith("doc")]
-        assert phrases
-        for _ in range(2):  # the first search fills the segment's set, the second reads it
-            for field, words in phrases:
-                remembered = adjacent_phrases(Phrase(field, words, boost=1.5), remember=True)
-                assert remembered.remember
-                assert _hits(searcher, remembered) == _hits(searcher, Phrase(field, words, boost=1.5)), (field, words)
-                assert _spans(searcher, remembered) == _spans(searcher, Phrase(field, words))
-
-
 def _spans(searcher, query) -> list[tuple[int, list[tuple[int, int]]]]:
     matcher, found = query.matcher(searcher), []
     while matcher.is_active():

@@ -135,18 +135,13 @@ def unions(query: Query | None) -> Query | None:
     return query
 
 
-def matchable(query: Query | None, remember: bool = False) -> Query | None:
+def matchable(query: Query | None) -> Query | None:
     """``query`` as it is matched: its unions as trees, its exact phrases by positions (``phrases``)."""
-    return unions(adjacent_phrases(query, remember))
+    return unions(adjacent_phrases(query))
 
 
-def on_documents(query: Query | None, remember: bool = False) -> Query | None:
-    """``query`` (on page fields) on the fields of document records, which hold each document's whole text.
-
-    ``remember``: its phrases' matching documents are kept per segment (``phrases``), for a question's
-    phrases, which are thesaurus labels that recur from question to question; a reader's own quoted
-    phrase is matched afresh (remembering it would cost a second pass for a phrase that seldom recurs).
-    """
+def on_documents(query: Query | None) -> Query | None:
+    """``query`` (on page fields) on the fields of document records, which hold each document's whole text."""
     if query is None:
         return None
 
@@ -156,7 +151,7 @@ def on_documents(query: Query | None, remember: bool = False) -> Query | None:
             node.fieldname = _TO_DOCUMENT[node.fieldname]
         return node
 
-    return matchable(query.accept(rename), remember)
+    return matchable(query.accept(rename))
 
 
 def document_term(fieldname: str, text: str) -> tuple[str, str]:
@@ -180,11 +175,11 @@ def build(ix, searcher, text: str, understand_question: bool = True) -> BuiltQue
         understood = understand(text, resources_for(searcher, places, Thesaurus.load()))
         queries = understood_queries(ix.schema, understood)
         return BuiltQuery(
-            on_documents(_either(queries.pages, queries.titles), remember=True),
+            on_documents(_either(queries.pages, queries.titles)),
             matchable(queries.pages),
             queries.origins,
             understood,
-            [on_documents(concept, remember=True) for concept in queries.concepts],
+            [on_documents(concept) for concept in queries.concepts],
         )
     literal = parse_literal(ix.schema, text)
     return BuiltQuery(on_documents(literal), matchable(positive_part(literal)))

@@ -12,33 +12,24 @@ the intersection of its words (the spans only decide whether a document matches)
 that decision is computed differently (``tests/test_phrases.py`` compares both on an index).
 Phrases with a slop other than 1 (``"a b"~3``) keep Whoosh's matcher.
 
-On document records a question's phrases (thesaurus labels, which recur from question to
-question) also have their matching documents remembered per segment (``remember``): a search
-there visits every document that holds all the words anyway (totals and facets count every
-matching work), and a segment never changes once written (a merge writes a new one, with a new id), so
-the set cannot go stale. The next search with the phrase checks membership instead of
-decoding positions. Page records are not remembered: a search there skips to the pages of
-the works shown, and filling the set would visit every page.
+Searches evaluate phrases a set at a time (``indexer.query.evaluate``, with the same
+``phrase_starts``); this matcher serves Whoosh's own searches (a document's pages, snippets).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import accumulate
+from pickle import loads
+
 from whoosh import matching
+from whoosh.formats import _INT_SIZE, Positions
 from whoosh.query import Phrase, Query, SpanNear2, Term
 from whoosh.query.spans import Span
-
-from indexer.storage.cache import RecentResults
-
-# (segment, field, words) sets kept, least recently used dropped: on the scaled index 60 questions
-# kept 263, of 24 documents on average (about 1.6 KB each); a set holds at most a segment's document records.
-REMEMBERED = 1024
-_remembered = RecentResults(REMEMBERED)
 
 
 class AdjacentPhrase(Phrase):
     """``Phrase`` with slop 1, its words' adjacency checked by intersecting their positions."""
-
-    remember = False  # keep the documents that match, per segment (document records: see the module)
 
     def matcher(self, searcher, context=None):
         field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
@@ -57,66 +48,60 @@ class AdjacentPhrase(Phrase):
         near = SpanNear2(terms, slop=1, ordered=True, mindist=1)  # for its span context only
         context = near._span_context(context)
         ms = [term.matcher(searcher, context) for term in terms]
-        segment = reader.segment() if self.remember else None
-        if segment is None:
-            m = _AdjacentMatcher(ms, slop=1, ordered=True, mindist=1)
-        else:
-            key = (segment.segment_id(), self.fieldname, tuple(self.words))
-            docs = _remembered.get(key)
-            if docs is None:
-                scan = _AdjacentMatcher([term.matcher(searcher, context) for term in terms])
-                docs = frozenset(scan.all_ids())
-                _remembered.put(key, docs)
-            m = _KnownMatcher(ms, docs=docs)
+        m = _AdjacentMatcher(ms)
         return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
 class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
-    def _starts(self) -> set[int]:
-        """The positions where the phrase starts in the current document (empty: it does not match)."""
-        starts = set(self.ms[0].value_as("positions"))
-        for offset, m in enumerate(self.ms[1:], start=1):
-            if not starts:
-                break
-            starts.intersection_update(position - offset for position in m.value_as("positions"))
-        return starts
+    def __init__(self, ms):
+        super().__init__(ms, slop=1, ordered=True, mindist=1)
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms])
 
     def _get_spans(self):
-        return self._starts()
+        return phrase_starts(self.ms)
 
     def spans(self):
         # Built only when asked for (a span query around this one): matching needs only whether there are any.
-        return _spans(self._spans or (), len(self.ms))
+        return [Span(start, start + len(self.ms) - 1) for start in sorted(self._spans or ())]
 
 
-class _KnownMatcher(_AdjacentMatcher):
-    """Adjacency read from the remembered set of the segment's documents that hold the phrase."""
-
-    def __init__(self, ms, slop=1, ordered=True, mindist=1, docs: frozenset = frozenset()):
-        self.docs = docs  # before the base class looks for the first match
-        super().__init__(ms, slop=slop, ordered=ordered, mindist=mindist)
-
-    def copy(self):
-        return self.__class__([m.copy() for m in self.ms], docs=self.docs)
-
-    def _get_spans(self):
-        return self.child.id() in self.docs
-
-    def spans(self):
-        return _spans(self._starts() if self._spans else (), len(self.ms))
+def phrase_starts(ms) -> set[int]:
+    """The positions where a phrase starts in the document its words' matchers ``ms`` stand on (all on the
+    same one; empty: the words are there but not side by side)."""
+    starts = set(_positions(ms[0], 0))
+    for offset, m in enumerate(ms[1:], start=1):
+        if not starts:
+            break
+        starts.intersection_update(_positions(m, offset))
+    return starts
 
 
-def _spans(starts, words: int) -> list[Span]:
-    return [Span(start, start + words - 1) for start in sorted(starts)]
+def _positions(m, shift: int) -> Iterable[int]:
+    """The current document's positions of ``m``'s word, less ``shift`` (the word's place in the phrase).
+
+    Whoosh's ``Positions`` format stores a pickled list of gaps after a 4-byte count and decodes it in a
+    Python loop; summed here by ``itertools.accumulate`` (a whole report's positions of a common word are
+    thousands). ``initial`` makes the sums start at ``-shift`` and yields it first: no position is
+    negative, so that extra value never meets another word's.
+    """
+    leaf = m
+    while not hasattr(leaf, "format") and hasattr(leaf, "child"):  # a segment with deletions filters its postings
+        leaf = leaf.child
+    if type(getattr(leaf, "format", None)) is Positions:
+        value = m.value()
+        gaps = loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+        return accumulate(gaps, initial=-shift) if shift else accumulate(gaps)
+    return [position - shift for position in m.value_as("positions")]
 
 
-def adjacent_phrases(query: Query | None, remember: bool = False) -> Query | None:
-    """``query`` with each exact ``Phrase`` in it matched as an ``AdjacentPhrase`` (``remember``: see the module)."""
+def adjacent_phrases(query: Query | None) -> Query | None:
+    """``query`` with each exact ``Phrase`` in it matched as an ``AdjacentPhrase``."""
 
     def swap(node: Query) -> Query:
         if type(node) is Phrase and node.slop == 1:
             node = AdjacentPhrase(node.fieldname, node.words, boost=node.boost, char_ranges=node.char_ranges)
-            node.remember = remember
         return node
 
     return None if query is None else query.accept(swap)

@@ -1,0 +1,327 @@
+"""A query's matching records and their scores, computed a set at a time from Whoosh's postings.
+
+Why: a search scores every matching document (totals, facets, sorts and the
+works grouping all need every match), and Whoosh does that a record at a
+time, walking a tree of union and intersection matchers in Python. A
+practitioner's question or a common word expands to 30-60 terms and phrases
+in four languages; on the scaled collection that walk was most of a search
+(``bench/``: 100-200 ms for the slowest tenth of the one-word searches).
+Here each term's postings are read once into ``{record: score}`` with
+Whoosh's own scorer, and the query tree is combined over those dictionaries:
+an ``Or`` adds, an ``And`` intersects and adds, ``Require`` filters,
+``AndMaybe`` adds where both match, a ``NOT`` inside an ``And`` removes
+(adding Whoosh's constant 1.0 for it), and an exact phrase is the records
+holding all its words (a set intersection) where their positions line up
+(``phrases.phrase_starts``), scored as the sum of its words. On document records a term's scores
+change only with the index, so they are kept per index version
+(``TermScores``): the thesaurus labels of a question recur from question to
+question.
+
+Scores are Whoosh's BM25F: every term's score is computed by Whoosh's scorer,
+and compound scores are their sums, added in the query's order (Whoosh adds
+them in an order that depends on each segment's term statistics, so the two
+may differ in the last bit of a float, never in rank beyond such ties).
+Query types this module does not know (ranges, wildcards, fuzzy terms, slop
+phrases, scaled ``Or``) are matched by Whoosh's own matchers, record by
+record, so every query has one meaning; ``tests/test_evaluate.py`` compares
+both on an index.
+
+``within``: only the records given are looked at (the pages of the works a
+result page shows), each term's postings skipping to them.
+
+Which terms matched a record (a question's coordination and its
+translation-only matches need them) are those of the terms and phrases
+that matched it, every query above them matching it too.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+
+from whoosh.query import And, AndMaybe, Not, NullQuery, Or, Phrase, Query, Require, Term
+from whoosh.query.qcore import _NullQuery
+
+from indexer.query.phrases import AdjacentPhrase, phrase_starts
+from indexer.storage.cache import RecentResults, per_generation
+
+Scores = dict[int, float]  # record number (whole index) → score
+TermKey = tuple[str, bytes]
+
+KEPT_TERMS = 4096  # term score lists kept per index version (a common term on document records: about 20 KB)
+
+
+class TermScores(RecentResults):
+    """The scores of terms and phrases over all records, for one index version: ``key`` → (numbers, scores)."""
+
+
+def term_scores(ix, searcher) -> TermScores:
+    """The per-version store of term scores of ``ix`` at the version ``searcher`` reads."""
+    return per_generation(ix, searcher, "term scores", lambda: TermScores(KEPT_TERMS))
+
+
+class Evaluation:
+    """Evaluate queries on one searcher: ``scores(query)``; with ``terms``, also which terms matched where."""
+
+    def __init__(
+        self,
+        searcher,
+        kept: TermScores | None = None,
+        within: list[int] | None = None,
+        terms: bool = False,
+        narrow: Callable[[Query], list[int] | None] | None = None,
+    ):
+        """:param kept: the index version's term scores (None: compute every term afresh)
+        :param within: look only at these records (their scores are then not kept)
+        :param terms: record which terms matched where (``matched_terms``)
+        :param narrow: with ``within``, the records of it a term or phrase can match at all (sorted; None:
+            all of them), e.g. the pages of the documents whose record holds it
+        """
+        self.searcher = searcher
+        self.kept = kept if within is None else None  # scores restricted to ``within`` are not the term's
+        self.within = sorted(within) if within is not None else None
+        self.narrow = narrow
+        self.record_terms = terms
+        self.leaves: list[tuple[frozenset[TermKey], AbstractSet[int]]] = []  # (terms, records where they matched)
+        self._segments = [(s, offset, s.reader().doc_count_all()) for s, offset in self._subsearchers()]
+
+    def _subsearchers(self):
+        return self.searcher.subsearchers or [(self.searcher, 0)]
+
+    # The query tree
+
+    def scores(self, query: Query, universe: set[int] | None = None) -> Scores:
+        """``{record: score}`` of the records ``query`` matches (``universe``: what ``NOT`` is taken from)."""
+        mark = len(self.leaves)
+        found = self._scores(query, universe)
+        if self.record_terms and len(self.leaves) > mark:
+            # A term counts where its term or phrase matched and every query above it matched too (Whoosh's
+            # ``terms=True`` also counts a phrase's words where they are not side by side).
+            if type(query) is Not:
+                del self.leaves[mark:]
+            else:
+                self.leaves[mark:] = [(terms, records & found.keys()) for terms, records in self.leaves[mark:]]
+        return found
+
+    def _scores(self, query: Query, universe: set[int] | None) -> Scores:
+        kind = type(query)
+        if query is NullQuery or kind is _NullQuery:
+            return {}
+        if kind is Term:
+            return self._boosted(self._term(query), query.boost)
+        if kind is AdjacentPhrase or kind is Phrase:
+            return self._phrase(query)
+        if kind is Or and not query.scale and not query.minmatch:
+            return self._boosted(self._union([self.scores(q, universe) for q in query.subqueries]), query.boost)
+        if kind is And:
+            return self._boosted(self._intersection(query.subqueries, universe), query.boost)
+        if kind is Require:
+            required = self.scores(query.b, universe)
+            scored = self.scores(query.a, required.keys() if universe is None else required.keys() & universe)
+            return {d: s for d, s in scored.items() if d in required}
+        if kind is AndMaybe:
+            found = self.scores(query.a, universe)
+            extra = self.scores(query.b, found.keys())
+            return {d: s + extra[d] if d in extra else s for d, s in found.items()}
+        if kind is Not and universe is not None:
+            excluded = self.scores(query.query, universe)
+            return {d: 1.0 for d in universe if d not in excluded}  # Whoosh's InverseMatcher scores 1.0
+        return self._whoosh(query, record=self.record_terms)
+
+    @staticmethod
+    def _boosted(scores: Scores, boost: float) -> Scores:
+        if boost == 1.0:
+            return scores
+        return {d: s * boost for d, s in scores.items()}
+
+    @staticmethod
+    def _union(parts: list[Scores]) -> Scores:
+        parts = [part for part in parts if part]
+        if not parts:
+            return {}
+        total = dict(parts[0])
+        for part in parts[1:]:
+            for d, s in part.items():
+                total[d] = total[d] + s if d in total else s
+        return total
+
+    def _intersection(self, subqueries: list[Query], universe: set[int] | None) -> Scores:
+        positive = [q for q in subqueries if type(q) is not Not]
+        negative = [q.query for q in subqueries if type(q) is Not]
+        if not positive:
+            return self.scores(Not(Or(negative)) if len(negative) > 1 else subqueries[0], universe)
+        total: Scores | None = None
+        for q in positive:
+            part = self.scores(q, universe if total is None else total.keys())
+            if total is None:
+                total = dict(part)
+            else:
+                total = {d: s + part[d] for d, s in total.items() if d in part}
+            if not total:
+                return {}
+        for q in negative:
+            excluded = self.scores(Not(q), total.keys())
+            total = {d: s + excluded[d] for d, s in total.items() if d in excluded}
+        return total
+
+    # Leaves
+
+    def _term(self, query: Term) -> Scores:
+        field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
+        if field is None:
+            return {}
+        try:
+            text = field.to_bytes(query.text)
+        except ValueError:
+            return {}
+        key = (query.fieldname, text)
+        found = self._kept(("term", *key), lambda: self._postings(key, self._leaf_within(query)))
+        if self.record_terms:
+            self.leaves.append((frozenset([key]), found.keys()))
+        return found
+
+    def _phrase(self, query: Phrase) -> Scores:
+        within = self._leaf_within(query)
+        key = ("phrase", query.fieldname, tuple(query.words), query.boost)
+        field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
+        try:
+            words = [(query.fieldname, field.to_bytes(word)) for word in query.words] if field else []
+        except ValueError:
+            words = []
+        if query.slop == 1 and len(words) > 1 and field.format.supports("positions"):
+            found = self._kept(key, lambda: self._adjacent(words, query.boost, within))
+        else:  # a slop, one word: Whoosh's matcher
+            found = self._kept(key, lambda: self._whoosh(query, within))
+        if self.record_terms:
+            self.leaves.append((frozenset(words), found.keys()))
+        return found
+
+    def _adjacent(self, words: list[TermKey], boost: float, within: list[int] | None) -> Scores:
+        """The records where ``words`` stand side by side, scored as Whoosh scores a phrase: the sum of its
+        words' scores, added as its tree of intersections adds them, times the phrase's boost."""
+        parts = [self._kept(("term", *key), lambda key=key: self._postings(key, within)) for key in words]
+        candidates = set(min(parts, key=len)).intersection(*parts)
+        if not candidates:
+            return {}
+        candidates = sorted(candidates)
+        found: Scores = {}
+        for subsearcher, offset, count in self._segments:
+            local = _in_segment(candidates, offset, count)
+            if not local:
+                continue
+            reader = subsearcher.reader()
+            ms = [reader.postings(fieldname, text) for fieldname, text in words]
+            for record in local:
+                for m in ms:
+                    m.skip_to(record - offset)
+                if phrase_starts(ms):
+                    score = _tree_sum([part[record] for part in parts])
+                    found[record] = score * boost if boost != 1.0 else score
+        return found
+
+    def _kept(self, key, compute) -> Scores:
+        if self.kept is None:
+            return compute()
+        stored = self.kept.get(key)
+        if stored is None:
+            found = compute()
+            self.kept.put(key, (array("q", found), array("d", found.values())))
+            return found
+        return dict(zip(*stored, strict=True))
+
+    def _leaf_within(self, query: Query) -> list[int] | None:
+        if self.within is None or self.narrow is None:
+            return self.within
+        narrowed = self.narrow(query)
+        return self.within if narrowed is None else narrowed
+
+    def _postings(self, key: TermKey, within: list[int] | None) -> Scores:
+        """Whoosh's score of every record holding the term (of those ``within``), segment by segment."""
+        fieldname, text = key
+        weighting = self.searcher.weighting
+        found: Scores = {}
+        if within == []:
+            return found
+        for subsearcher, offset, count in self._segments:
+            reader = subsearcher.reader()
+            if key not in reader:
+                continue
+            scorer = weighting.scorer(subsearcher, fieldname, text)
+            m = reader.postings(fieldname, text, scorer=scorer)
+            self._collect(m, offset, count, found, scorer.score, within)
+        return found
+
+    def _whoosh(self, query: Query, within: list[int] | None = None, record: bool = False) -> Scores:
+        """Records and scores of ``query`` from Whoosh's own matcher (types this module does not combine).
+
+        ``record``: its terms count where their matchers stand on a matching record (a wildcard's words),
+        as Whoosh's ``terms=True`` counts them.
+        """
+        found: Scores = {}
+        within = self.within if within is None else within
+        for subsearcher, offset, count in self._segments:
+            m = query.matcher(subsearcher, subsearcher.context())
+            self._collect(m, offset, count, found, lambda m: m.score(), within)
+        if record and found:
+            self._record_standing(query, sorted(found))
+        return found
+
+    def _record_standing(self, query: Query, records: list[int]) -> None:
+        # A matcher that keeps its term matchers (Whoosh otherwise preloads a wildcard's postings, and scores
+        # it differently then: its scores are not taken from this one).
+        standing: dict[TermKey, set[int]] = {}
+        for subsearcher, offset, count in self._segments:
+            m = query.matcher(subsearcher, subsearcher.context(needs_current=True))
+            leaves = list(m.term_matchers())
+
+            def record(m, leaves=leaves, offset=offset) -> None:
+                here = m.id()
+                for leaf in leaves:
+                    if leaf.is_active() and leaf.id() == here:
+                        standing.setdefault(leaf.term(), set()).add(here + offset)
+
+            self._collect(m, offset, count, {}, record, records)
+        self.leaves.extend((frozenset([term]), found) for term, found in standing.items())
+
+    @staticmethod
+    def _collect(m, offset: int, count: int, found: Scores, score, within: list[int] | None) -> None:
+        if within is None:
+            while m.is_active():
+                found[m.id() + offset] = score(m)
+                m.next()
+            return
+        for target in _in_segment(within, offset, count):
+            if not m.is_active():
+                return
+            local = target - offset
+            if m.id() < local:
+                m.skip_to(local)
+                if not m.is_active():
+                    return
+            if m.id() == local:
+                found[target] = score(m)
+
+    # Which terms matched where (Whoosh's ``terms=True``)
+
+    def matched_terms(self) -> dict[int, set[TermKey]]:
+        """The terms each matching record matched (after ``scores`` with ``terms``)."""
+        matched: dict[int, set[TermKey]] = {}
+        for terms, records in self.leaves:
+            for d in records:
+                matched.setdefault(d, set()).update(terms)
+        return matched
+
+
+def _in_segment(records: list[int], offset: int, count: int) -> list[int]:
+    """The numbers of ``records`` (sorted) that belong to the segment starting at ``offset``."""
+    return records[bisect_left(records, offset) : bisect_left(records, offset + count)]
+
+
+def _tree_sum(values: list[float]) -> float:
+    """``values`` added as Whoosh's ``make_binary_tree`` of intersections adds its matchers' scores."""
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    return _tree_sum(values[:half]) + _tree_sum(values[half:])
