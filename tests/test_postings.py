@@ -122,9 +122,7 @@ def mixed_collection(collection, tmp_path_factory) -> Path:
     return root
 
 
-def test_an_index_written_from_prepared_terms_equals_one_written_from_the_text(
-    mixed_collection, tmp_path, monkeypatch
-):
+def test_an_index_written_from_prepared_terms_equals_one_written_from_the_text(mixed_collection, tmp_path, monkeypatch):
     prepared = index_paths([mixed_collection], IndexConfig(index_dir=tmp_path / "prepared", jobs=1))
     monkeypatch.setattr(index_records, "accepts_prepared", lambda *args: False)  # Whoosh analyses the text
     from_text = index_paths([mixed_collection], IndexConfig(index_dir=tmp_path / "text", jobs=1))
