@@ -41,10 +41,14 @@ from bisect import bisect_left
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, Not, NullQuery, Or, Phrase, Query, Require, Term
 from whoosh.query.qcore import _NullQuery
+from whoosh.scoring import WeightLengthScorer
+from whoosh.util.numeric import byte_to_length
 
-from indexer.query.phrases import AdjacentPhrase, phrase_starts
+from indexer.query.phrases import AdjacentPhrase, starts_from_values
 from indexer.storage.cache import RecentResults, per_generation
 
 Scores = dict[int, float]  # record number (whole index) → score
@@ -212,11 +216,11 @@ class Evaluation:
             if not local:
                 continue
             reader = subsearcher.reader()
-            ms = [reader.postings(fieldname, text) for fieldname, text in words]
-            for record in local:
-                for m in ms:
-                    m.skip_to(record - offset)
-                if phrase_starts(ms):
+            wanted = [record - offset for record in local]
+            values = [_values_at(reader.postings(fieldname, text), wanted) for fieldname, text in words]
+            fmt = self.searcher.schema[words[0][0]].format
+            for record, docnum in zip(local, wanted, strict=True):
+                if starts_from_values(fmt, [held[docnum] for held in values]):
                     score = _tree_sum([part[record] for part in parts])
                     found[record] = score * boost if boost != 1.0 else score
         return found
@@ -250,8 +254,38 @@ class Evaluation:
                 continue
             scorer = weighting.scorer(subsearcher, fieldname, text)
             m = reader.postings(fieldname, text, scorer=scorer)
-            self._collect(m, offset, count, found, scorer.score, within)
+            leaf, deleted = m, frozenset()
+            if type(m) is FilterMatcher and m._exclude and m.boost == 1.0:  # a segment with deletions
+                leaf, deleted = m.child, m._ids
+            if type(leaf) is W3LeafMatcher and isinstance(scorer, WeightLengthScorer):
+                targets = None if within is None else [d - offset for d in _in_segment(within, offset, count)]
+                if targets != []:
+                    lengths = self._lengths(reader, fieldname)
+                    _block_scores(leaf, scorer._score, lengths, offset, found, deleted, targets)
+            else:
+                self._collect(m, offset, count, found, scorer.score, within)
         return found
+
+    def _lengths(self, reader, fieldname: str) -> bytes:
+        """The segment's length byte of ``fieldname`` for every record (kept per index version)."""
+
+        def read() -> bytes:
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:
+                return bytes(reader.doc_count_all())
+            if getattr(column, "_typecode", None) != "B" or column._default != 0:
+                return bytes(column)
+            # One byte a record, the records after the last written one absent (0): read at once.
+            return bytes(column._dbfile.get(column._basepos, column._count)) + bytes(column._doccount - column._count)
+
+        if self.kept is None:
+            return read()
+        key = ("lengths", reader.segment().segment_id(), fieldname)
+        stored = self.kept.get(key)
+        if stored is None:
+            stored = read()
+            self.kept.put(key, stored)
+        return stored
 
     def _whoosh(self, query: Query, within: list[int] | None = None, record: bool = False) -> Scores:
         """Records and scores of ``query`` from Whoosh's own matcher (types this module does not combine).
@@ -312,6 +346,68 @@ class Evaluation:
             for d in records:
                 matched.setdefault(d, set()).update(terms)
         return matched
+
+
+def _block_scores(m: W3LeafMatcher, score, lengths: bytes, offset: int, found: Scores, deleted, targets) -> None:
+    """Whoosh's score of each posting of ``m`` (only at ``targets``, sorted, if given), read a block at a time.
+
+    The same as ``scorer.score(m)`` posting by posting (``_score(weight, field length)``), without the
+    matcher's ``is_active``/``id``/``weight``/``next`` calls and the length column's lookup around each
+    one: most of the cost of reading a common word's postings. With ``targets``, a block that ends before
+    the next target is passed by its header alone. whoosh3 is pinned, so its block attributes are known.
+    """
+    t, last = 0, len(targets) if targets is not None else 0
+    while m.is_active():
+        if targets is not None:
+            if t == last:
+                return
+            if m._maxid < targets[t]:
+                m._next_block()
+                continue
+        m._read_ids()
+        m._read_weights()
+        ids, weights = m._ids, m._weights
+        for i in range(m._i, m._blocklength):
+            docnum = ids[i]
+            if targets is not None:
+                while t < last and targets[t] < docnum:
+                    t += 1
+                if t == last:
+                    return
+                if targets[t] != docnum:
+                    continue
+            if docnum not in deleted:
+                found[docnum + offset] = score(weights[i], _LENGTH_OF_BYTE[lengths[docnum]])
+        m._next_block()
+
+
+def _values_at(m, wanted: list[int]) -> dict[int, bytes]:
+    """The posting values (a word's positions) of ``m`` at the records ``wanted`` (sorted, all of them in
+    its postings): block by block when they are many, skipping to each when they are few."""
+    if type(m) is FilterMatcher:  # deletions: ``wanted`` holds no deleted record, the raw postings will do
+        m = m.child
+    values: dict[int, bytes] = {}
+    if type(m) is W3LeafMatcher and len(wanted) > 64:
+        keep = set(wanted)
+        while m.is_active():
+            m._read_ids()
+            ids = m._ids
+            if not keep.isdisjoint(ids):
+                m._read_values()
+                block = m._values
+                for i in range(m._i, m._blocklength):
+                    if ids[i] in keep:
+                        values[ids[i]] = block[i]
+            m._next_block()
+        return values
+    for docnum in wanted:
+        m.skip_to(docnum)
+        values[docnum] = m.value()
+    return values
+
+
+# Whoosh stores a field's length per record in one byte (``doc_field_length``: 0 reads as None).
+_LENGTH_OF_BYTE = [None, *(byte_to_length(b) for b in range(1, 256))]
 
 
 def _in_segment(records: list[int], offset: int, count: int) -> list[int]:

@@ -70,30 +70,35 @@ class _AdjacentMatcher(SpanNear2.SpanNear2Matcher):
 def phrase_starts(ms) -> set[int]:
     """The positions where a phrase starts in the document its words' matchers ``ms`` stand on (all on the
     same one; empty: the words are there but not side by side)."""
-    starts = set(_positions(ms[0], 0))
-    for offset, m in enumerate(ms[1:], start=1):
+    leaf = ms[0]
+    while not hasattr(leaf, "format") and hasattr(leaf, "child"):  # a segment with deletions filters its postings
+        leaf = leaf.child
+    return starts_from_values(leaf.format, [m.value() for m in ms])
+
+
+def starts_from_values(fmt, values: list[bytes]) -> set[int]:
+    """The positions where a phrase starts, from its words' posting values in one document (``fmt``: the
+    field's format, which decodes them)."""
+    starts = set(_positions(fmt, values[0], 0))
+    for offset, value in enumerate(values[1:], start=1):
         if not starts:
             break
-        starts.intersection_update(_positions(m, offset))
+        starts.intersection_update(_positions(fmt, value, offset))
     return starts
 
 
-def _positions(m, shift: int) -> Iterable[int]:
-    """The current document's positions of ``m``'s word, less ``shift`` (the word's place in the phrase).
+def _positions(fmt, value: bytes, shift: int) -> Iterable[int]:
+    """A word's positions in one document, less ``shift`` (the word's place in the phrase).
 
     Whoosh's ``Positions`` format stores a pickled list of gaps after a 4-byte count and decodes it in a
     Python loop; summed here by ``itertools.accumulate`` (a whole report's positions of a common word are
     thousands). ``initial`` makes the sums start at ``-shift`` and yields it first: no position is
     negative, so that extra value never meets another word's.
     """
-    leaf = m
-    while not hasattr(leaf, "format") and hasattr(leaf, "child"):  # a segment with deletions filters its postings
-        leaf = leaf.child
-    if type(getattr(leaf, "format", None)) is Positions:
-        value = m.value()
+    if type(fmt) is Positions:
         gaps = loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
         return accumulate(gaps, initial=-shift) if shift else accumulate(gaps)
-    return [position - shift for position in m.value_as("positions")]
+    return [position - shift for position in fmt.decode_positions(value)]
 
 
 def adjacent_phrases(query: Query | None) -> Query | None:
