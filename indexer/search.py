@@ -166,15 +166,17 @@ def _match(ix, searcher, built: BuiltQuery, kept: Query, doc_ids) -> tuple[dict[
     scores = {doc_ids[docnum]: score for docnum, score in found.items()}
     if not understood:
         return scores, set()
-    matched = {doc_ids[docnum]: _terms(terms) for docnum, terms in evaluation.matched_terms().items()}
     if len(built.concepts) > 1:
-        concepts = [_terms(concept.iter_all_terms()) for concept in built.concepts]
-        counts = {doc_id: sum(1 for concept in concepts if concept & terms) for doc_id, terms in matched.items()}
-        coordinate(scores, counts, len(concepts))
+        counts: dict[str, int] = {}
+        for concept in built.concepts:
+            for docnum in evaluation.matching(_terms(concept.iter_all_terms())) & found.keys():
+                counts[doc_ids[docnum]] = counts.get(doc_ids[docnum], 0) + 1
+        coordinate(scores, counts, len(built.concepts))
     translated: set[str] = set()
     if built.origins:
         own = _terms(built.doc_query.iter_all_terms()) - {document_term(*term) for term in built.origins}
-        translated = {doc_id for doc_id in scores if not matched.get(doc_id, set()) & own}
+        literal = evaluation.matching(own)
+        translated = {doc_ids[docnum] for docnum in found if docnum not in literal}
         for doc_id in translated:
             scores[doc_id] *= TRANSLATION_ONLY
     return scores, translated

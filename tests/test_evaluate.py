@@ -10,6 +10,7 @@ from indexer.query.evaluate import Evaluation, TermScores
 from indexer.query.request import SearchRequest
 from indexer.search import best_pages
 from indexer.storage.index import open_index
+from indexer.storage.records import term_text
 
 TEXTS = [
     # Questions and plain words, understood (thesaurus labels in four languages, phrases among them).
@@ -41,7 +42,7 @@ def _whoosh(searcher, query) -> dict[int, float]:
 
 
 def _text_terms(terms) -> set:
-    return {term for term in terms if term[0].startswith(TEXT_FIELDS)}
+    return {(field, term_text(text)) for field, text in terms if field.startswith(TEXT_FIELDS)}
 
 
 def _reference_terms(searcher, query) -> dict[int, set]:
@@ -91,6 +92,11 @@ def _compare_on_documents(ix, searcher) -> int:
                 assert {d: terms for d, terms in ours.items() if terms} == {
                     d: terms for d, terms in their_terms.items() if terms
                 }, text
+                for concept in built.concepts:  # a question's coordination counts the records matching each
+                    words = {(field, term_text(t)) for field, t in concept.iter_all_terms()}
+                    assert evaluation.matching(words) & theirs.keys() == {
+                        d for d, terms in their_terms.items() if terms & words
+                    }
             compared += len(theirs)
     return compared
 

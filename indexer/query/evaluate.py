@@ -45,11 +45,12 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, Not, NullQuery, Or, Phrase, Query, Require, Term
 from whoosh.query.qcore import _NullQuery
-from whoosh.scoring import WeightLengthScorer
+from whoosh.scoring import BM25F, bm25
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query.phrases import AdjacentPhrase, starts_from_values
 from indexer.storage.cache import RecentResults, per_generation
+from indexer.storage.records import term_text
 
 Scores = dict[int, float]  # record number (whole index) → score
 TermKey = tuple[str, bytes]
@@ -88,7 +89,8 @@ class Evaluation:
         self.within = sorted(within) if within is not None else None
         self.narrow = narrow
         self.record_terms = terms
-        self.leaves: list[tuple[frozenset[TermKey], AbstractSet[int]]] = []  # (terms, records where they matched)
+        # (terms as (field, text), records where they matched), a pair per term and phrase
+        self.leaves: list[tuple[frozenset[tuple[str, str]], AbstractSet[int]]] = []
         self._segments = [(s, offset, s.reader().doc_count_all()) for s, offset in self._subsearchers()]
 
     def _subsearchers(self):
@@ -183,7 +185,7 @@ class Evaluation:
         key = (query.fieldname, text)
         found = self._kept(("term", *key), lambda: self._postings(key, self._leaf_within(query)))
         if self.record_terms:
-            self.leaves.append((frozenset([key]), found.keys()))
+            self.leaves.append((frozenset([(query.fieldname, term_text(text))]), found.keys()))
         return found
 
     def _phrase(self, query: Phrase) -> Scores:
@@ -199,7 +201,7 @@ class Evaluation:
         else:  # a slop, one word: Whoosh's matcher
             found = self._kept(key, lambda: self._whoosh(query, within))
         if self.record_terms:
-            self.leaves.append((frozenset(words), found.keys()))
+            self.leaves.append((frozenset((f, term_text(t)) for f, t in words), found.keys()))
         return found
 
     def _adjacent(self, words: list[TermKey], boost: float, within: list[int] | None) -> Scores:
@@ -248,21 +250,22 @@ class Evaluation:
         found: Scores = {}
         if within == []:
             return found
+        fast = _bm25(self.searcher, fieldname, text)
         for subsearcher, offset, count in self._segments:
             reader = subsearcher.reader()
             if key not in reader:
                 continue
-            scorer = weighting.scorer(subsearcher, fieldname, text)
-            m = reader.postings(fieldname, text, scorer=scorer)
+            m = reader.postings(fieldname, text)
             leaf, deleted = m, frozenset()
             if type(m) is FilterMatcher and m._exclude and m.boost == 1.0:  # a segment with deletions
                 leaf, deleted = m.child, m._ids
-            if type(leaf) is W3LeafMatcher and isinstance(scorer, WeightLengthScorer):
+            if fast is not None and type(leaf) is W3LeafMatcher:
                 targets = None if within is None else [d - offset for d in _in_segment(within, offset, count)]
                 if targets != []:
-                    lengths = self._lengths(reader, fieldname)
-                    _block_scores(leaf, scorer._score, lengths, offset, found, deleted, targets)
+                    _block_scores(leaf, fast, self._lengths(reader, fieldname), offset, found, deleted, targets)
             else:
+                scorer = weighting.scorer(subsearcher, fieldname, text)
+                m = reader.postings(fieldname, text, scorer=scorer)
                 self._collect(m, offset, count, found, scorer.score, within)
         return found
 
@@ -317,7 +320,7 @@ class Evaluation:
                         standing.setdefault(leaf.term(), set()).add(here + offset)
 
             self._collect(m, offset, count, {}, record, records)
-        self.leaves.extend((frozenset([term]), found) for term, found in standing.items())
+        self.leaves.extend((frozenset([(f, term_text(t))]), found) for (f, t), found in standing.items())
 
     @staticmethod
     def _collect(m, offset: int, count: int, found: Scores, score, within: list[int] | None) -> None:
@@ -339,19 +342,40 @@ class Evaluation:
 
     # Which terms matched where (Whoosh's ``terms=True``)
 
-    def matched_terms(self) -> dict[int, set[TermKey]]:
-        """The terms each matching record matched (after ``scores`` with ``terms``)."""
-        matched: dict[int, set[TermKey]] = {}
+    def matched_terms(self) -> dict[int, set[tuple[str, str]]]:
+        """The (field, text) terms each matching record matched (after ``scores`` with ``terms``)."""
+        matched: dict[int, set[tuple[str, str]]] = {}
         for terms, records in self.leaves:
             for d in records:
                 matched.setdefault(d, set()).update(terms)
         return matched
 
+    def matching(self, terms: AbstractSet[tuple[str, str]]) -> set[int]:
+        """The records that matched one of ``terms`` ((field, text) pairs), after ``scores`` with ``terms``:
+        ``{d for d, t in matched_terms().items() if t & terms}``, a set per term and phrase, not per record."""
+        found: set[int] = set()
+        for leaf_terms, records in self.leaves:
+            if not terms.isdisjoint(leaf_terms):
+                found.update(records)
+        return found
+
+
+def _bm25(searcher, fieldname: str, text: bytes):
+    """``score(weight, length)`` of a term as Whoosh's ``BM25FScorer`` computes it, or None (another model,
+    a field without lengths). Its statistics are the whole index's, so one function serves every segment,
+    where Whoosh builds a scorer a segment."""
+    weighting = searcher.weighting
+    if type(weighting) is not BM25F or not searcher.schema[fieldname].scorable:
+        return None
+    idf, avgfl = searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1
+    b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+    return lambda weight, length: bm25(idf, weight, length, avgfl, b, k1)
+
 
 def _block_scores(m: W3LeafMatcher, score, lengths: bytes, offset: int, found: Scores, deleted, targets) -> None:
     """Whoosh's score of each posting of ``m`` (only at ``targets``, sorted, if given), read a block at a time.
 
-    The same as ``scorer.score(m)`` posting by posting (``_score(weight, field length)``), without the
+    The same as Whoosh's ``scorer.score(m)`` posting by posting (``score(weight, field length)``), without the
     matcher's ``is_active``/``id``/``weight``/``next`` calls and the length column's lookup around each
     one: most of the cost of reading a common word's postings. With ``targets``, a block that ends before
     the next target is passed by its header alone. whoosh3 is pinned, so its block attributes are known.
