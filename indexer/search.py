@@ -230,10 +230,12 @@ def _search(ix, request: SearchRequest) -> dict:
                 preferred = prefer(facts, scores, built.understood)
             lift(scores, preferred, translated)
         elif not text:
-            scores = {doc_ids[n]: 0.0 for n in searcher.docs_for_query(kept)}
+            listed = Evaluation(searcher, term_scores(ix, searcher)).scores(kept)  # the filters' records, kept
+            scores = {doc_ids[n]: 0.0 for n in listed}
         columns = {name: searcher.reader().column_reader(name) for name in ("year", "indexed_at")}
         key = sort_key(request.sort, not built.empty, scores, facts, lambda name, d: columns[name][numbers[d]])
-        found = works(sorted(scores, key=key), groups, request.ui_lang, key)
+        keys = {doc_id: key(doc_id) for doc_id in scores}  # each document's key computed once
+        found = works(sorted(scores, key=keys.__getitem__), groups, request.ui_lang, keys.__getitem__)
         hits = []
         shown_works = found[first : first + request.per_page]
         pages = best_pages(ix, searcher, built, [shown for shown, _ in shown_works])

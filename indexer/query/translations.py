@@ -72,7 +72,10 @@ def works(matching: list[str], groups: dict[str, list[dict]], ui_lang: str | Non
     for doc_id in matching:
         if doc_id in seen:
             continue
-        members = [v["id"] for v in groups.get(doc_id, []) if v["id"] in matched] or [doc_id]
+        if doc_id not in groups:  # a work in one language: most of them
+            found.append((doc_id, [doc_id]))
+            continue
+        members = [v["id"] for v in groups[doc_id] if v["id"] in matched] or [doc_id]
         seen.update(members)
         members.sort(key=key)
         langs = {v["id"]: v["lang"] for v in groups.get(doc_id, [])}

@@ -6,10 +6,19 @@ new generation) makes them be read again. Recent results are kept the same
 way (``RecentResults``): a page of results, its facet counts and its
 snippets do not change until the index does, and the second reader of a
 popular permalink should not pay for them again.
+
+What is kept is moved out of the cyclic garbage collector's sight once built
+(``gc.freeze``), and given back to it when a commit makes it stale. Why: a
+search makes tens of thousands of short-lived objects, and each full
+collection they trigger walks every object the process holds, these
+long-lived tables first (about 15 ms on the scaled collection: a browse took
+5 ms, or 20 when a collection fell in it). They hold no reference cycles, so
+reference counting still frees them when they are dropped.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from collections import OrderedDict
@@ -31,6 +40,8 @@ def at_generation(ix, generation: int, name: str, build: Callable[[], T]) -> T:
     with _lock:
         cache = _caches.setdefault(ix, {})
         if cache.get("generation") != generation:
+            if cache:
+                gc.unfreeze()  # the stale tables become collectable again
             cache.clear()
             cache["generation"] = generation
         if name in cache:
@@ -39,6 +50,7 @@ def at_generation(ix, generation: int, name: str, build: Callable[[], T]) -> T:
     with _lock:
         if cache.get("generation") == generation:
             cache[name] = value
+            gc.freeze()
     return value
 
 
