@@ -68,7 +68,7 @@ class Server:
                 self.output.append(line.rstrip())
 
     def description(self) -> str:
-        """How the server runs, from its start-up line ("gunicorn, 2 workers x 8 threads"); waitress without one."""
+        """How the server runs, from its start-up line ("gunicorn, 2 workers x 4 threads"); waitress without one."""
         for line in self.output:
             if line.startswith("citymig serving") and line.endswith(")"):
                 return line.rsplit("(", 1)[1][:-1]

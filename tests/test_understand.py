@@ -126,3 +126,30 @@ def test_similar_practices_are_found_in_other_languages_and_other_cities(index_d
     similar = get_document(open_index(index_dir), barcelona["id"])["similar"]
     assert Path(similar[0]["path"]).name == "wien-geruechte-de.pdf", "the German practice on rumours, in Vienna"
     assert all("Barcelona" not in hit["city"] for hit in similar), "the document's own city is left out"
+
+
+def test_a_word_is_read_in_its_own_languages_not_as_a_false_friend(tmp_path):
+    """Stemmed as French, "policies" is "polic", the stem of the French word "police": a question about
+    housing policies must not bring the documents about the police (nor the thesaurus's Polizei, policía)."""
+    documents = {
+        "lyon-housing-en.pdf": (
+            "Housing policies for newcomers in Lyon",
+            "Lyon, France. The city's housing policies reserve social housing for newcomers and refugees, and "
+            "its integration policies pair each family with a neighbour.",
+        ),
+        "lille-police-fr.pdf": (
+            "La police de proximité à Lille",
+            "Lille, France. La police municipale de Lille a formé ses agents à l'accueil des nouveaux arrivants : "
+            "les policiers tiennent des permanences dans les quartiers.",
+        ),
+    }
+    for name, (title, text) in documents.items():
+        write_pdf(tmp_path / name, [[title, *wrap(" ".join([text] * 3))]], title=title)
+    assert run_cli("index", tmp_path, "--index", tmp_path / "ix").exit_code == 0
+    result = search_json(tmp_path / "ix", "housing policies")
+    assert names(result) == ["lyon-housing-en.pdf"]
+    translations = {t["label"].lower() for ts in result["understood"]["translations"].values() for t in ts}
+    assert not translations & {"police", "polizei", "policía", "policier"}, translations
+    assert result["understood"]["languages"]["policies"] == ["en"]
+    # A word of several languages is read in each: "integration" is English and German.
+    assert set(search_json(tmp_path / "ix", "Integration")["understood"]["languages"]["Integration"]) == {"en", "de"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from whoosh.query import Or, Phrase, Query, Term
 
 from indexer.enrich.places import Gazetteer
-from indexer.lexicon.dictionary import is_dictionary_word
+from indexer.lexicon.dictionary import is_dictionary_word, zipf
 from indexer.query import suggest
 from indexer.query.understand import Resources, Understanding
 from indexer.storage.records import term_text
@@ -25,6 +25,7 @@ from indexer.text import fold
 from indexer.vocabulary import LANGUAGES
 
 TRANSLATION_BOOST = 0.35
+LANGUAGE_SPREAD = 1.0  # Zipf points: a word is read in the languages where it is at most ten times rarer
 PLACE_BOOST = 2.0
 INFLECTION = 3
 Origins = dict[tuple[str, str], dict]  # (field, indexed term) → {"word", "label", "lang"} for translated terms
@@ -47,8 +48,8 @@ def same_word(word: str, label: str) -> bool:
     return " " not in b and b.startswith(a) and len(b) - len(a) <= INFLECTION and len(a) >= 4
 
 
-def _all_fields(schema, text: str) -> list[Query]:
-    queries = [text_query(schema, content_field(lang), text) for lang in LANGUAGES]
+def _all_fields(schema, text: str, languages=LANGUAGES) -> list[Query]:
+    queries = [text_query(schema, content_field(lang), text) for lang in languages]
     return [q for q in queries if q is not None]
 
 
@@ -69,7 +70,7 @@ def understood_queries(schema, understood: Understanding) -> UnderstoodQueries:
     concepts: list[Query] = []
     origins: Origins = {}
     for word in understood.words:
-        alternatives = _all_fields(schema, word)
+        alternatives = _all_fields(schema, word, understood.languages.get(word, LANGUAGES))
         own = {term for query in alternatives for term in query.iter_all_terms()}
         for lang, label in understood.translations.get(word, []):
             inflection = same_word(word, label)  # "Integrationskurse" for "Integrationskurs": no translation
@@ -141,4 +142,18 @@ def resources_for(searcher, places: tuple[dict[str, str], frozenset[str]], thesa
         return suggest.correct_word(searcher, word)
 
     cities, countries = places
-    return Resources(gazetteer, thesaurus, cities, known_word, suggest_word, countries)
+    return Resources(gazetteer, thesaurus, cities, known_word, suggest_word, countries, languages_of)
+
+
+def languages_of(word: str) -> list[str]:
+    """The languages ``word`` is a word of: those where it is at most ``LANGUAGE_SPREAD`` Zipf points (a factor
+    of ten) rarer than in the language where it is most frequent; all four for a word no list knows.
+
+    Web text borrows words ("policies" has Zipf 4.7 in English and 2.3 in French): a word read in a
+    language where it is a borrowing meets that language's false friends.
+    """
+    frequencies = {lang: zipf(word.lower(), lang) for lang in LANGUAGES}
+    best = max(frequencies.values())
+    if not best:
+        return list(LANGUAGES)
+    return [lang for lang, frequency in frequencies.items() if frequency >= best - LANGUAGE_SPREAD]

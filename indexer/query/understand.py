@@ -115,6 +115,7 @@ class Understanding:
     translations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # word → [(lang, label)]
     corrections: dict[str, str] = field(default_factory=dict)  # misspelt → corrected
     dropped: list[str] = field(default_factory=list)  # scaffolding taken out
+    languages: dict[str, list[str]] = field(default_factory=dict)  # word → the languages it is read in
 
     @property
     def cities(self) -> list[str]:
@@ -146,6 +147,7 @@ class Understanding:
             "corrections": self.corrections,
             "dropped": self.dropped,
             "words": self.words,
+            "languages": self.languages,
         }
 
 
@@ -159,6 +161,7 @@ class Resources:
     known_word: Callable[[str], bool]  # is this word in the index?
     suggest_word: Callable[[str], str | None]  # the index's closest word to a misspelt one
     collection_countries: frozenset[str] = frozenset()  # ISO codes of the countries the collection is about
+    languages_of: Callable[[str], list[str]] = lambda word: list(LANGUAGES)  # the languages a word is read in
 
 
 def _windows(tokens: list[str]) -> Iterable[tuple[int, int]]:
@@ -233,14 +236,20 @@ def understand(question: str, resources: Resources) -> Understanding:
                 token = suggestion
         words.append(token)
     found.words = words
-    _add_concepts(found, resources.thesaurus)
+    _add_concepts(found, resources.thesaurus, resources.languages_of)
     return found
 
 
-def _add_concepts(found: Understanding, thesaurus) -> None:
-    """Translations of the thesaurus concepts among the words, and the themes they name."""
+def _add_concepts(found: Understanding, thesaurus, languages_of: Callable[[str], list[str]]) -> None:
+    """Translations of the thesaurus concepts among the words, and the themes they name.
+
+    A word is read only in the languages it is a word of (``languages_of``), for its labels here and for
+    its own terms in the search: stemmed as French, "policies" is "polic", the stem of "police"."""
     for word in found.words:
-        concepts = thesaurus.lookup(word)
+        concepts = []
+        found.languages[word] = languages_of(word)
+        for lang in found.languages[word]:
+            concepts += [concept for concept in thesaurus.lookup(word, lang) if concept not in concepts]
         for concept in concepts:
             for theme in concept.themes:
                 if theme not in found.themes:
