@@ -69,18 +69,26 @@ def _doc_id_column(ix, searcher) -> list[str]:
 
 
 def _doc_numbers(ix, searcher) -> dict[str, int]:
-    """Document number of every document record, by doc_id (the page records point to these)."""
-    doc_ids = _doc_id_column(ix, searcher)
-    return {doc_ids[n]: n for n in searcher.docs_for_query(Term("kind", "doc"))}
+    """Document number of every document record, by doc_id (the page records point to these; per generation)."""
+
+    def read() -> dict[str, int]:
+        doc_ids = _doc_id_column(ix, searcher)
+        return {doc_ids[n]: n for n in searcher.docs_for_query(Term("kind", "doc"))}
+
+    return per_generation(ix, searcher, "doc_numbers", read)
 
 
 def _pages_of(ix, searcher) -> dict[str, list[int]]:
-    """The record numbers of each document's pages, in order, by doc_id."""
-    doc_ids = _doc_id_column(ix, searcher)
-    pages: dict[str, list[int]] = {}
-    for n in searcher.docs_for_query(Term("kind", "page")):
-        pages.setdefault(doc_ids[n], []).append(n)
-    return pages
+    """The record numbers of each document's pages, in order, by doc_id (per generation)."""
+
+    def read() -> dict[str, list[int]]:
+        doc_ids = _doc_id_column(ix, searcher)
+        pages: dict[str, list[int]] = {}
+        for n in searcher.docs_for_query(Term("kind", "page")):
+            pages.setdefault(doc_ids[n], []).append(n)
+        return pages
+
+    return per_generation(ix, searcher, "pages of documents", read)
 
 
 def _place_notices(ix, searcher, request: SearchRequest) -> list[dict]:
@@ -123,9 +131,9 @@ def best_pages(
     """
     if built.page_query is None or not doc_ids:
         return {}
-    pages_of = per_generation(ix, searcher, "pages of documents", lambda: _pages_of(ix, searcher))
+    pages_of = _pages_of(ix, searcher)
     column = _doc_id_column(ix, searcher)
-    numbers = per_generation(ix, searcher, "doc_numbers", lambda: _doc_numbers(ix, searcher))
+    numbers = _doc_numbers(ix, searcher)
     on_records = Evaluation(searcher, term_scores(ix, searcher))
 
     def narrow(leaf: Query) -> list[int] | None:
@@ -214,7 +222,7 @@ def _search(ix, request: SearchRequest) -> dict:
     text = (request.q or "").strip()
     first = (request.page - 1) * request.per_page
     with thread_searcher(ix) as searcher:
-        numbers = per_generation(ix, searcher, "doc_numbers", lambda: _doc_numbers(ix, searcher))
+        numbers = _doc_numbers(ix, searcher)
         facts = per_generation(ix, searcher, "doc facts", lambda: doc_facts(searcher))
         groups = per_generation(ix, searcher, "translations", lambda: translation_groups(searcher))
         notices = _place_notices(ix, searcher, request)

@@ -255,18 +255,19 @@ class Evaluation:
             reader = subsearcher.reader()
             if key not in reader:
                 continue
-            m = reader.postings(fieldname, text)
-            leaf, deleted = m, frozenset()
-            if type(m) is FilterMatcher and m._exclude and m.boost == 1.0:  # a segment with deletions
-                leaf, deleted = m.child, m._ids
-            if fast is not None and type(leaf) is W3LeafMatcher:
-                targets = None if within is None else [d - offset for d in _in_segment(within, offset, count)]
-                if targets != []:
-                    _block_scores(leaf, fast, self._lengths(reader, fieldname), offset, found, deleted, targets)
-            else:
-                scorer = weighting.scorer(subsearcher, fieldname, text)
-                m = reader.postings(fieldname, text, scorer=scorer)
-                self._collect(m, offset, count, found, scorer.score, within)
+            if fast is not None:
+                m = reader.postings(fieldname, text)
+                leaf, deleted = m, frozenset()
+                if type(m) is FilterMatcher and m._exclude and m.boost == 1.0:  # a segment with deletions
+                    leaf, deleted = m.child, m._ids
+                if type(leaf) is W3LeafMatcher:
+                    targets = None if within is None else [d - offset for d in _in_segment(within, offset, count)]
+                    if targets != []:
+                        _block_scores(leaf, fast, self._lengths(reader, fieldname), offset, found, deleted, targets)
+                    continue
+            scorer = weighting.scorer(subsearcher, fieldname, text)
+            m = reader.postings(fieldname, text, scorer=scorer)
+            self._collect(m, offset, count, found, scorer.score, within)
         return found
 
     def _lengths(self, reader, fieldname: str) -> bytes:
