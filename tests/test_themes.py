@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.enrich.themes import ThemeLexicon, ThemeVote
+from indexer.enrich.themes import ThemeLexicon, ThemeRule, ThemeVote
 
 PAGES = {
     "en": "Employers hire skilled immigrants; mentoring helps newcomers find a job and employment in their profession.",
@@ -58,3 +58,17 @@ def test_city_to_city_learning_exchange_connects_cities_and_informs_their_policy
     # As the collection's labels have it: texts about cities learning from one another are Connect and Plan.
     found = ThemeLexicon.load().matches("A learning exchange and peer learning between cities.", "en")
     assert {theme for theme, _ in found} == {"Connect", "Plan"}
+
+
+def test_a_rule_judges_the_same_pages_again_and_a_chapter_rule_keeps_a_theme_that_leads_pages():
+    lexicon = ThemeLexicon.load()
+    policy = "Municipal policy and local government strategy: the city council adopted an integration policy."
+    vote = ThemeVote()
+    for number in range(1, 9):
+        vote.add_page(number, policy, "en", lexicon)
+    for number in (9, 10):
+        vote.add_page(number, PAGES["en"], "en", lexicon)
+    assert vote.themes() == ["Plan"], "two pages of ten are too few for the scores to keep Work"
+    assert vote.judged(ThemeRule(chapter_pages=2)).themes() == ["Plan", "Work"]
+    assert vote.judged(ThemeRule(chapter_pages=3)).themes() == ["Plan"]
+    assert vote.judged(ThemeRule(second_share=0.1)).themes() == ["Plan", "Work"]

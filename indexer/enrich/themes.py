@@ -43,6 +43,7 @@ MAX_THEMES = 2
 MIN_MATCHES = 3  # a page with fewer label matches does not vote
 ON_TOPIC_DENSITY = 140.0  # label matches per 1,000 indexed words of an on-topic document (tuning-half median)
 MIN_DENSITY_SHARE = 0.3  # a document below this share of ON_TOPIC_DENSITY gets no theme
+CHAPTER_PAGES = 0  # pages a theme must lead for its chapter to give it to the document; 0: off
 INFLECTION = 4  # letters a word may differ from a label's word after their common beginning, at either end
 
 
@@ -123,31 +124,68 @@ class ThemeLexicon:
         return found
 
 
+@dataclass(frozen=True)
+class ThemeRule:
+    """The thresholds that turn page votes into a document's themes (chosen with ``python -m bench.theme_tuning``)."""
+
+    second_share: float = SECOND_THEME_SHARE
+    max_themes: int = MAX_THEMES
+    min_matches: int = MIN_MATCHES
+    min_density_share: float = MIN_DENSITY_SHARE
+    chapter_pages: int = CHAPTER_PAGES  # a theme leading this many voting pages is kept too (0: no such rule)
+
+
 @dataclass
 class ThemeVote:
     """Page-by-page vote of a document on its themes, with the words that decided it."""
 
-    scores: Counter = field(default_factory=Counter)
+    rule: ThemeRule = field(default_factory=ThemeRule)
+    page_counts: list[tuple[int, Counter]] = field(default_factory=list)  # (page, matches per theme)
     words: dict[str, Counter] = field(default_factory=dict)
-    pages: dict[str, list[int]] = field(default_factory=dict)
     indexed_words: int = 0  # words the index sees (stop words left out), all pages
     matched: int = 0  # label matches, all pages
 
     def add_page(self, number: int, text: str, lang: str | None, lexicon: ThemeLexicon) -> None:
-        """Count the theme labels on one page; a page's vote is the share of its matches per theme."""
+        """Count the theme labels on one page."""
         if not lang or not text:
             return
         found = lexicon.matches(text, lang)
         self.indexed_words += len(stems(text, lang))
         self.matched += len(found)
-        if len(found) < MIN_MATCHES:
-            return
-        per_theme = Counter(theme for theme, _ in found)
-        for theme, count in per_theme.items():
-            self.scores[theme] += count / len(found)
-            self.pages.setdefault(theme, []).append(number)
+        self.page_counts.append((number, Counter(theme for theme, _ in found)))
         for theme, label in found:
             self.words.setdefault(theme, Counter())[label] += 1
+
+    def judged(self, rule: ThemeRule | None = None) -> ThemeVote:
+        """The same pages judged by another rule (the tuning benchmark compares rules on one extraction)."""
+        return ThemeVote(rule or self.rule, self.page_counts, self.words, self.indexed_words, self.matched)
+
+    def _voting(self) -> list[tuple[int, Counter, int]]:
+        """(page, matches per theme, matches) of the pages with enough matches to vote."""
+        out = []
+        for number, counts in self.page_counts:
+            total = sum(counts.values())
+            if total >= self.rule.min_matches:
+                out.append((number, counts, total))
+        return out
+
+    @property
+    def scores(self) -> Counter:
+        """A theme's score: the share of each voting page's label matches that belong to it, summed."""
+        scores: Counter = Counter()
+        for _, counts, total in self._voting():
+            for theme, count in counts.items():
+                scores[theme] += count / total
+        return scores
+
+    @property
+    def pages(self) -> dict[str, list[int]]:
+        """The voting pages on which each theme has label matches."""
+        out: dict[str, list[int]] = {}
+        for number, counts, _ in self._voting():
+            for theme in counts:
+                out.setdefault(theme, []).append(number)
+        return out
 
     def density(self) -> float:
         """Label matches per 1,000 indexed words."""
@@ -155,20 +193,32 @@ class ThemeVote:
 
     def on_topic(self) -> bool:
         """True when the theme words are dense enough for the document to be about the collection's themes."""
-        return self.density() >= MIN_DENSITY_SHARE * ON_TOPIC_DENSITY
+        return self.density() >= self.rule.min_density_share * ON_TOPIC_DENSITY
 
     def themes(self) -> list[str]:
-        """The best theme, then any that reaches SECOND_THEME_SHARE of its score; at most MAX_THEMES; none off topic."""
+        """The best theme, then any reaching the rule's share of its score; at most ``max_themes``; none off topic."""
         ranked = self.scores.most_common()
         if not ranked or not self.on_topic():
             return []
         best = ranked[0][1]
-        return [theme for theme, score in ranked if score >= SECOND_THEME_SHARE * best][:MAX_THEMES]
+        kept = [theme for theme, score in ranked if score >= self.rule.second_share * best]
+        if self.rule.chapter_pages:
+            kept += [theme for theme, led in self._led().most_common() if led >= self.rule.chapter_pages]
+        return list(dict.fromkeys(kept))[: self.rule.max_themes]
+
+    def _led(self) -> Counter:
+        """The voting pages each theme leads (has the most matches of, ties to none)."""
+        led: Counter = Counter()
+        for _, counts, _ in self._voting():
+            (first, n), *rest = counts.most_common(2)
+            if not rest or rest[0][1] < n:
+                led[first] += 1
+        return led
 
     def rejected(self) -> dict[str, str]:
         """Why the themes that scored were not given (off topic, or too far behind the best theme)."""
         kept = self.themes()
-        bar = MIN_DENSITY_SHARE * ON_TOPIC_DENSITY
+        bar = self.rule.min_density_share * ON_TOPIC_DENSITY
         out = {}
         for theme in self.scores:
             if theme in kept:
@@ -176,10 +226,10 @@ class ThemeVote:
             if not self.on_topic():
                 why = (
                     f"off topic: {self.density():.0f} theme words per 1,000 words, below {bar:.0f} "
-                    f"({MIN_DENSITY_SHARE:.0%} of an on-topic document's {ON_TOPIC_DENSITY:.0f})"
+                    f"({self.rule.min_density_share:.0%} of an on-topic document's {ON_TOPIC_DENSITY:.0f})"
                 )
             else:
-                why = f"behind the best theme (needs {SECOND_THEME_SHARE:.0%} of its score)"
+                why = f"behind the best theme (needs {self.rule.second_share:.0%} of its score)"
             out[theme] = f"{why}; {self.evidence(theme)}"
         return out
 
