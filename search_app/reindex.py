@@ -22,6 +22,7 @@ from indexer.errors import CitymigError
 from indexer.ingest.librarian import check_file, describe_holder
 from indexer.ingest.pipeline import Failed
 from indexer.ingest.writer import index_paths
+from indexer.query.prepared import prepare
 
 HOLDER = "the web app's reindex"
 PROGRESS_FILE = "citymig-reindex.json"
@@ -139,6 +140,7 @@ class Reindexer:
                 on_wait=lambda holder: self._update(state="waiting", message=f"waiting for {describe_holder(holder)}"),
                 holder=HOLDER,
             )
+            prepare(self.index_dir)  # the thesaurus labels' scores of the new version, for every worker
         except CitymigError as error:
             self._update(state="failed", message=str(error), finished=time.time())
         except Exception as error:  # noqa: BLE001 - the page must say the run stopped, not hang

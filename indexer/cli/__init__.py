@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from indexer.cli.common import Progress, echo_json, fail, index_option, json_option
+from indexer.cli.common import Progress, echo_json, fail, index_option, json_option, prepare_labels
 from indexer.cli.serve import serve
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
@@ -82,6 +82,7 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, schedule
         fail(error)
     finally:
         progress.close()
+    prepare_labels(config.index_dir)
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -25,6 +25,17 @@ def echo_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def prepare_labels(index_dir: Path) -> None:
+    """Compute the thesaurus labels' scores of the version just committed (``indexer.query.prepared``); a
+    failure (a full disk) is said and costs only speed: the labels are then computed when first asked for."""
+    from indexer.query.prepared import prepare
+
+    try:
+        prepare(index_dir)
+    except (OSError, CitymigError) as error:
+        click.echo(f"Warning: the thesaurus labels' scores were not prepared: {error}", err=True)
+
+
 def fail(error: CitymigError) -> None:
     click.echo(f"Error: {error}", err=True)
     sys.exit(error.exit_code)

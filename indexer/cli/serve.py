@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from indexer.cli.common import Progress, fail, index_option
+from indexer.cli.common import Progress, fail, index_option, prepare_labels
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
 
@@ -137,6 +137,7 @@ def serve(
         finally:
             progress.close()
         click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
+    prepare_labels(index_dir)  # an index written by an older release, or by a run that could not
     password = _admin_password(admin_password_file)
     config = {"INDEX_DIR": str(index_dir), "ADMIN_PASSWORD": password, "MAX_CONTENT_LENGTH": upload_limit << 20}
     config["LIBRARY_REQUIRES_LOGIN"] = library_requires_login

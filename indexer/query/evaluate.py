@@ -49,6 +49,7 @@ from whoosh.scoring import BM25F, bm25
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query.phrases import AdjacentPhrase, starts_from_values
+from indexer.storage import prepared
 from indexer.storage.cache import RecentResults, per_generation
 from indexer.storage.records import term_text
 
@@ -59,12 +60,28 @@ KEPT_TERMS = 4096  # term score lists kept per index version (a common term on d
 
 
 class TermScores(RecentResults):
-    """The scores of terms and phrases over all records, for one index version: ``key`` → (numbers, scores)."""
+    """The scores of terms and phrases over all records, for one index version: ``key`` → (numbers, scores).
+
+    ``fixed``: scores prepared for this version (``indexer.query.prepared``), never forgotten.
+    """
+
+    def __init__(self, size: int = KEPT_TERMS, fixed: dict | None = None) -> None:
+        super().__init__(size)
+        self.fixed = fixed or {}
+
+    def get(self, key):
+        """The scores kept for ``key``, or None."""
+        found = self.fixed.get(key)
+        return found if found is not None else super().get(key)
 
 
 def term_scores(ix, searcher) -> TermScores:
-    """The per-version store of term scores of ``ix`` at the version ``searcher`` reads."""
-    return per_generation(ix, searcher, "term scores", lambda: TermScores(KEPT_TERMS))
+    """The per-version store of term scores of ``ix`` at the version ``searcher`` reads, with the scores
+    prepared for it when its indexing run wrote them."""
+    folder = getattr(ix.storage, "folder", None)
+    return per_generation(
+        ix, searcher, "term scores", lambda: TermScores(fixed=prepared.read(folder, searcher) if folder else None)
+    )
 
 
 class Evaluation:
@@ -190,23 +207,23 @@ class Evaluation:
 
     def _phrase(self, query: Phrase) -> Scores:
         within = self._leaf_within(query)
-        key = ("phrase", query.fieldname, tuple(query.words), query.boost)
+        key = ("phrase", query.fieldname, tuple(query.words))
         field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
         try:
             words = [(query.fieldname, field.to_bytes(word)) for word in query.words] if field else []
         except ValueError:
             words = []
         if query.slop == 1 and len(words) > 1 and field.format.supports("positions"):
-            found = self._kept(key, lambda: self._adjacent(words, query.boost, within))
-        else:  # a slop, one word: Whoosh's matcher
-            found = self._kept(key, lambda: self._whoosh(query, within))
+            found = self._boosted(self._kept(key, lambda: self._adjacent(words, within)), query.boost)
+        else:  # a slop, one word: Whoosh's matcher (its scores are boosted inside)
+            found = self._kept((*key, query.slop, query.boost), lambda: self._whoosh(query, within))
         if self.record_terms:
             self.leaves.append((frozenset((f, term_text(t)) for f, t in words), found.keys()))
         return found
 
-    def _adjacent(self, words: list[TermKey], boost: float, within: list[int] | None) -> Scores:
+    def _adjacent(self, words: list[TermKey], within: list[int] | None) -> Scores:
         """The records where ``words`` stand side by side, scored as Whoosh scores a phrase: the sum of its
-        words' scores, added as its tree of intersections adds them, times the phrase's boost."""
+        words' scores, added as its tree of intersections adds them (the phrase's boost multiplies it)."""
         parts = [self._kept(("term", *key), lambda key=key: self._postings(key, within)) for key in words]
         candidates = set(min(parts, key=len)).intersection(*parts)
         if not candidates:
@@ -223,8 +240,7 @@ class Evaluation:
             fmt = self.searcher.schema[words[0][0]].format
             for record, docnum in zip(local, wanted, strict=True):
                 if starts_from_values(fmt, [held[docnum] for held in values]):
-                    score = _tree_sum([part[record] for part in parts])
-                    found[record] = score * boost if boost != 1.0 else score
+                    found[record] = _tree_sum([part[record] for part in parts])
         return found
 
     def _kept(self, key, compute) -> Scores:
