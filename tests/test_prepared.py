@@ -46,6 +46,7 @@ def test_index_run_prepares_every_label_with_the_scores_a_search_computes(corpus
                 checked += 1
         assert checked > 1000  # a label the collection lacks has no postings to keep
 
+
 def test_results_are_the_same_without_the_file_and_with_a_damaged_one(corpus_index, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(corpus_index, copy)
