@@ -65,3 +65,34 @@ def test_two_workers_serve_and_both_see_a_reindex_on_their_next_request(tmp_path
         seen = [_hits(base, "Zanzibar") for _ in range(30)]
         assert all(titles == [NEW] for titles in seen), seen
         assert server.poll() is None
+
+
+def _index_maps(pid: int, index_dir: Path) -> int:
+    """How many memory maps of the index's segment files the process holds (one per open reader)."""
+    folder = str(index_dir.resolve())
+    lines = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    return sum(1 for line in lines if folder in line and line.endswith(".seg"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the workers' memory maps through /proc")
+def test_each_worker_and_each_of_its_threads_is_warm_before_the_first_search(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_prose_pdf(corpus / "report-en.pdf", "en", pages=2, title="Integration report en")
+    index_dir = tmp_path / "index"
+    assert run_cli("index", corpus, "--index", index_dir, "--jobs", "1").exit_code == 0
+
+    with serving(index_dir, "--workers", "2", "--threads", "3") as (base, server):
+        for _ in range(100):
+            workers = _children(server.pid)
+            if len(workers) == 2 and all(_index_maps(pid, index_dir) >= 3 for pid in workers):
+                break
+            time.sleep(0.1)
+        # No search has been asked for (only /healthz, which does not open the index): each worker's three
+        # threads have opened their reader already.
+        assert [_index_maps(pid, index_dir) >= 3 for pid in workers] == [True, True]
+        # Connections are not kept alive, so the next request can go to whichever worker is free.
+        request = urllib.request.Request(f"{base}/api/search?q=integration", headers={"Connection": "keep-alive"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.headers["Connection"] == "close"

@@ -7,9 +7,15 @@ and threads beyond a few only share their process's core: on the scaled
 collection, 2 workers answered 16 clients at about 40 requests/s with 8
 threads each, 72 with 4 and 82 with 2. Four leave room for the requests
 that wait on something else (a librarian's progress stream, a download).
-Every worker opens the index folder itself and reads the latest commit on
-each request (``search_app.live_index``), so a reindex is seen by all of
-them without a restart and no worker holds state another needs. Where
+Each worker warms itself and each of its threads before it accepts a
+connection (``warm_worker``), and connections are not kept alive: with
+keep-alive, a client stays on the worker that accepted its connection, and on
+the scaled collection 4 clients got 79-110 requests/s from two fresh
+workers (once all four on one worker: 42), 115-118 without (one client:
+about 50 instead of 53; behind a proxy, which by default opens a connection
+per request, nothing changes). Every worker opens the index folder itself
+and reads the latest commit on each request (``search_app.live_index``), so
+a reindex is seen by all of them without a restart and no worker holds state another needs. Where
 gunicorn cannot run (Windows, or it is not installed) and with
 ``--workers 1``, waitress serves in a single process with threads.
 """
@@ -17,6 +23,8 @@ gunicorn cannot run (Windows, or it is not installed) and with
 from __future__ import annotations
 
 import os
+import threading
+from concurrent import futures
 from pathlib import Path
 
 import click
@@ -46,6 +54,31 @@ def _bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+def warm_worker(worker, app) -> None:
+    """Warm a gunicorn worker before it takes requests: the app once (``search_app.warm_up``), then each thread
+    of its pool, one after the other. Why each thread: a thread keeps its own index reader
+    (``thread_searcher``), whose opening and first searches cost 0.2-0.4 s on the scaled collection; a new
+    server's first few hundred requests paid that in every thread (2 workers, 4 threads, 4 clients: 75
+    requests/s for the first 400, 120 after). Falls back to warming the app alone when the worker has no
+    thread pool (gunicorn's ``gthread`` worker has one, ``tpool``)."""
+    from search_app import warm_up
+
+    pool, count = getattr(worker, "tpool", None), getattr(worker.cfg, "threads", 1)
+    if pool is None or count < 1:
+        warm_up(app)
+        return
+    # Every task waits until all are running, so each runs on a thread of its own; then they warm in turn
+    # (the first builds the index version's tables, the others find them).
+    arrived, turn = threading.Barrier(count), threading.Lock()
+
+    def warm() -> None:
+        arrived.wait(timeout=60)
+        with turn:
+            warm_up(app)
+
+    futures.wait([pool.submit(warm) for _ in range(count)], timeout=300)
+
+
 def run_gunicorn(app, host: str, port: int, workers: int, threads: int) -> None:
     """Serve ``app`` with gunicorn: ``workers`` processes forked from this one, ``threads`` threads each."""
     from gunicorn.app.base import BaseApplication
@@ -60,6 +93,11 @@ def run_gunicorn(app, host: str, port: int, workers: int, threads: int) -> None:
                 # The app is made once and the workers are forked from it: its imports and
                 # templates are shared, and a broken configuration fails before any worker starts.
                 "preload_app": True,
+                "post_worker_init": lambda worker: warm_worker(worker, app),  # before it accepts a connection
+                # A response closes its connection, so every request goes to a worker free to accept it:
+                # kept alive, a client's connection stays with the worker that accepted it, and a few
+                # busy clients could all sit on one worker (see the module docstring).
+                "keepalive": 0,
                 "timeout": 120,  # seconds a worker may be silent (a long first search) before it is replaced
                 "graceful_timeout": 10,
                 "proc_name": "citymig",
@@ -162,6 +200,9 @@ def serve(
     else:
         import waitress
 
+        from search_app import warm_up
+
+        warm_up(app)
         waitress.serve(app, host=host, port=port, threads=threads)
 
 

@@ -46,7 +46,7 @@ def prepare(index_dir: Path, thesaurus: Thesaurus | None = None) -> bool:
     True when it computed them. Run after a commit, by whoever committed (``citymig index``, the librarian's
     reindex, ``serve`` building its first index); without it the labels are computed when first asked for.
     """
-    ix = open_index(index_dir)
+    ix = open_index(index_dir, mapped=False)  # after the writer, in its process: no mapped pages in its RSS
     with ix.searcher() as searcher:
         if prepared.written(index_dir, searcher):
             return False

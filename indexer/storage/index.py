@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from indexer.errors import IndexMissing
@@ -31,10 +32,16 @@ def index_exists(index_dir: Path) -> bool:
     return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
 
 
-def open_index(index_dir: Path):
-    """Open an existing index for reading."""
+def open_index(index_dir: Path, mapped: bool = True):
+    """Open an existing index for reading.
+
+    :param mapped: read the segments through memory maps (Whoosh's default, for serving); False reads them
+        through files, for a one-off pass over the whole index whose touched pages would all count in RSS
+    """
     if not index_exists(index_dir):
         raise IndexMissing("no citymig index in %(path)s: run `citymig index` first", path=index_dir)
+    if not mapped:
+        return FileStorage(str(index_dir), supports_mmap=False).open_index(indexname=INDEX_NAME)
     return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
