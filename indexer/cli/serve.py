@@ -175,7 +175,7 @@ def serve(
         finally:
             progress.close()
         click.echo(f"indexed {report.added} documents, {report.pages} pages, {len(report.failed)} failed", err=True)
-    prepare_labels(index_dir)  # an index written by an older release, or by a run that could not
+        prepare_labels(index_dir)  # only here: a serving machine writes nothing into an index it did not build
     password = _admin_password(admin_password_file)
     config = {"INDEX_DIR": str(index_dir), "ADMIN_PASSWORD": password, "MAX_CONTENT_LENGTH": upload_limit << 20}
     config["LIBRARY_REQUIRES_LOGIN"] = library_requires_login
