@@ -11,6 +11,7 @@ reindex, so every worker reads the progress from that file when the run is not i
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -23,6 +24,8 @@ from indexer.ingest.librarian import check_file, describe_holder
 from indexer.ingest.pipeline import Failed
 from indexer.ingest.writer import index_paths
 from indexer.query.prepared import prepare
+
+log = logging.getLogger(__name__)
 
 HOLDER = "the web app's reindex"
 PROGRESS_FILE = "citymig-reindex.json"
@@ -140,7 +143,10 @@ class Reindexer:
                 on_wait=lambda holder: self._update(state="waiting", message=f"waiting for {describe_holder(holder)}"),
                 holder=HOLDER,
             )
-            prepare(self.index_dir)  # the thesaurus labels' scores of the new version, for every worker
+            try:
+                prepare(self.index_dir)  # the thesaurus labels' scores of the new version, for every worker
+            except OSError:  # the run itself succeeded: the labels are computed when first asked for
+                log.warning("the thesaurus labels' scores were not prepared", exc_info=True)
         except CitymigError as error:
             self._update(state="failed", message=str(error), finished=time.time())
         except Exception as error:  # noqa: BLE001 - the page must say the run stopped, not hang

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest import ocr
+from indexer.storage import prepared
+from indexer.storage.index import open_index
 from search_app import create_app
 from tests.library_collection import SECRET, build_desk_collection
 from tests.library_files import write_docx
@@ -209,6 +211,9 @@ def test_upload_of_a_good_file_saves_it_and_reindex_makes_it_searchable(admin_de
     assert progress["state"] == "finished" and progress["done"] == progress["total"] >= 1
     hits = client.get("/api/search?q=capybaramentor").get_json()["hits"]
     assert [hit["relpath"] for hit in hits] == ["web/Note-Ü-1.docx"]
+    index_dir = Path(client.application.config["INDEX_DIR"])
+    with open_index(index_dir).searcher() as searcher:  # the new version's labels prepared for every worker
+        assert prepared.written(index_dir, searcher)
 
 
 def test_upload_of_a_bad_file_changes_nothing(admin_desk):

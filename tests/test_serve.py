@@ -41,14 +41,20 @@ def _hits(base: str, query: str) -> list[str]:
         return [hit["title"] for hit in json.loads(response.read())["hits"]]
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="counts worker processes through /proc")
-def test_two_workers_serve_and_both_see_a_reindex_on_their_next_request(tmp_path):
+def _one_report(tmp_path: Path) -> tuple[Path, Path]:
+    """A collection of one report and its index: (collection, index folder)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_prose_pdf(corpus / "report-en.pdf", "en", pages=2, title="Integration report en")
     index_dir = tmp_path / "index"
     assert run_cli("index", corpus, "--index", index_dir, "--jobs", "1").exit_code == 0
+    return corpus, index_dir
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="counts worker processes through /proc")
+def test_two_workers_serve_and_both_see_a_reindex_on_their_next_request(tmp_path):
+    corpus, index_dir = _one_report(tmp_path)
 
     with serving(index_dir, "--workers", "2") as (base, server):
         for _ in range(100):  # the workers start one after the other
@@ -77,11 +83,7 @@ def _index_maps(pid: int, index_dir: Path) -> int:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the workers' memory maps through /proc")
 def test_each_worker_and_each_of_its_threads_is_warm_before_the_first_search(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_prose_pdf(corpus / "report-en.pdf", "en", pages=2, title="Integration report en")
-    index_dir = tmp_path / "index"
-    assert run_cli("index", corpus, "--index", index_dir, "--jobs", "1").exit_code == 0
+    _, index_dir = _one_report(tmp_path)
 
     with serving(index_dir, "--workers", "2", "--threads", "3") as (base, server):
         for _ in range(100):

@@ -15,9 +15,10 @@ workers (once all four on one worker: 42), 115-118 without (one client:
 about 50 instead of 53; behind a proxy, which by default opens a connection
 per request, nothing changes). Every worker opens the index folder itself
 and reads the latest commit on each request (``search_app.live_index``), so
-a reindex is seen by all of them without a restart and no worker holds state another needs. Where
-gunicorn cannot run (Windows, or it is not installed) and with
-``--workers 1``, waitress serves in a single process with threads.
+a reindex is seen by all of them without a restart and no worker holds
+state another needs. Where gunicorn cannot run (Windows, or it is not
+installed) and with ``--workers 1``, waitress serves in a single process
+with threads.
 """
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ label costs that only once, but once per process and per version: each server
 worker paid it again for every concept on its first question about it (on the
 scaled collection most of the slowest tenth of the one- and two-word
 searches, 40-80 ms of cold labels each). The labels are few (about 3,000
-terms and phrases, some 12 MB of scores on the scaled collection) and known
-before anyone asks, so they are computed once after a commit (about 7 s on
-the scaled collection, a fraction of a second on the bundled one) and
-written beside the index (``indexer.storage.prepared``); every process
+terms and phrases, 8.5 MB of scores on the scaled collection) and known
+before anyone asks, so they are computed once after a commit (4.7 s on the
+scaled collection, a fraction of a second on the bundled one) and written
+beside the index (``indexer.storage.prepared``); every process
 reading that version starts with them (``evaluate.term_scores``).
 """
 

@@ -52,10 +52,14 @@ def write(index_dir: str | Path, searcher, scores: Prepared) -> Path:
     path = _path(index_dir, key)
     payload = {"version": key, "scores": {k: (n.tobytes(), s.tobytes()) for k, (n, s) in scores.items()}}
     fd, temporary = tempfile.mkstemp(prefix=".prepared-", dir=index_dir)
-    os.fchmod(fd, 0o644)  # readable as the index files are (mkstemp makes it private)
-    with os.fdopen(fd, "wb") as out:
-        pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    try:
+        os.fchmod(fd, 0o644)  # readable as the index files are (mkstemp makes it private)
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise
     for old in Path(index_dir).glob(f"{PREFIX}*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
