@@ -4,9 +4,11 @@ For ``/api/search`` and ``/search``, at each concurrency level (1, 4, 16
 clients) a fixed number of requests is sent, every one a distinct query
 (the list goes on where the last level stopped: no request repeats one the
 server has answered, so none is a cache hit) (fewer when a time budget per
-level runs out first) (each client a keep-alive
-``http.client`` connection taking the next URL from a shared list drawn from
-the query benchmark's specs), so the run stops by itself. Measured: requests
+level runs out first) (each client an ``http.client`` connection, which
+asks for keep-alive and reconnects when the server closes it, as
+``citymig serve`` does after every response, taking the next URL from a
+shared list drawn from the query benchmark's specs), so the run stops by
+itself. Measured: requests
 per second, p50/p95 latency, and errors (a status other than 200, or a
 connection error). Only loopback is ever contacted.
 """
