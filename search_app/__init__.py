@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import Babel
@@ -28,28 +27,26 @@ CSP = (
 log = logging.getLogger(__name__)
 
 
-# What a server process answers before it takes requests: the home page (every facet of the collection)
-# and a question (its understanding: the thesaurus, the gazetteer and the word lists).
+# The question a server process searches before it takes requests (its understanding loads the thesaurus,
+# the gazetteer and the word lists).
 WARM_QUESTION = "what worked in Barcelona"
-WARM_UP = ("/", "/api/search?" + urlencode({"q": WARM_QUESTION}))
 
 
 def warm_up(app: Flask) -> None:
-    """Answer ``WARM_UP`` in this thread, then search ``WARM_QUESTION`` past the result cache.
+    """Answer the home page (every facet of the collection) in this thread, then search ``WARM_QUESTION``
+    past the result cache, so that a thread after the first still opens its own reader.
 
     Why: a process's first search builds the index version's tables (documents, pages, language versions,
     facts for sorting) and loads what understanding consults, about 0.7 s on the scaled collection, and a
     thread's first searches open its own reader (``thread_searcher``), 0.2-0.4 s more; the first users of
-    each gunicorn worker would wait for both. The uncached search is for a thread after the first, whose
-    requests find the results kept. Run in each worker after the fork (never in the master: no reader
-    crosses a fork); a failure (no index yet) only leaves the work to the first request.
+    each gunicorn worker would wait for both. Run in each worker after the fork (never in the master: no
+    reader crosses a fork); a failure (no index yet) only leaves the work to the first request.
     """
     from indexer.search import SearchRequest, search
 
     try:
         with app.test_client() as client:
-            for url in WARM_UP:
-                client.get(url)
+            client.get("/")
         search(app.extensions["citymig_index"].get(), SearchRequest(q=WARM_QUESTION), cache=False)
     except Exception:  # noqa: BLE001 - warming must never keep a worker from serving
         log.warning("warming up failed; the first request will do its work", exc_info=True)

@@ -23,7 +23,7 @@ from indexer.errors import CitymigError
 from indexer.ingest.librarian import check_file, describe_holder
 from indexer.ingest.pipeline import Failed
 from indexer.ingest.writer import index_paths
-from indexer.query.prepared import prepare
+from indexer.query.prepared import prepare_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +143,9 @@ class Reindexer:
                 on_wait=lambda holder: self._update(state="waiting", message=f"waiting for {describe_holder(holder)}"),
                 holder=HOLDER,
             )
-            try:
-                prepare(self.index_dir)  # the thesaurus labels' scores of the new version, for every worker
-            except OSError:  # the run itself succeeded: the labels are computed when first asked for
-                log.warning("the thesaurus labels' scores were not prepared", exc_info=True)
+            problem = prepare_after_commit(self.index_dir)  # the new version's labels, for every worker
+            if problem:
+                log.warning("the thesaurus labels' scores were not prepared: %s", problem)
         except CitymigError as error:
             self._update(state="failed", message=str(error), finished=time.time())
         except Exception as error:  # noqa: BLE001 - the page must say the run stopped, not hang

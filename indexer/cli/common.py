@@ -26,14 +26,13 @@ def echo_json(data: object) -> None:
 
 
 def prepare_labels(index_dir: Path) -> None:
-    """Compute the thesaurus labels' scores of the version just committed (``indexer.query.prepared``); a
-    failure (a full disk) is said and costs only speed: the labels are then computed when first asked for."""
-    from indexer.query.prepared import prepare
+    """Compute the thesaurus labels' scores of the version just committed (``indexer.query.prepared``), and
+    say so when it could not."""
+    from indexer.query.prepared import prepare_after_commit
 
-    try:
-        prepare(index_dir)
-    except (OSError, CitymigError) as error:
-        click.echo(f"Warning: the thesaurus labels' scores were not prepared: {error}", err=True)
+    problem = prepare_after_commit(index_dir)
+    if problem:
+        click.echo(f"Warning: the thesaurus labels' scores were not prepared: {problem}", err=True)
 
 
 def fail(error: CitymigError) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from indexer.errors import CitymigError
 from indexer.lexicon.thesaurus import Thesaurus
 from indexer.query.builder import on_documents
 from indexer.query.evaluate import Evaluation, TermScores
@@ -58,3 +59,13 @@ def prepare(index_dir: Path, thesaurus: Thesaurus | None = None) -> bool:
         scores = {key: value for key, value in kept.results.items() if key[0] in ("term", "phrase")}
         prepared.write(index_dir, searcher, scores)  # not the segments' length columns, also kept there
     return True
+
+
+def prepare_after_commit(index_dir: Path) -> str | None:
+    """``prepare`` as a committing run calls it: None, or why it could not (a full disk, no index), which costs
+    only speed (the labels are then computed when first asked for), so the run that committed still succeeded."""
+    try:
+        prepare(index_dir)
+    except (OSError, CitymigError) as error:
+        return str(error)
+    return None
