@@ -60,15 +60,33 @@ def test_city_to_city_learning_exchange_connects_cities_and_informs_their_policy
     assert {theme for theme, _ in found} == {"Connect", "Plan"}
 
 
-def test_a_rule_judges_the_same_pages_again_and_a_chapter_rule_keeps_a_theme_that_leads_pages():
+def test_a_chapter_of_its_own_comes_before_words_spread_over_every_page():
+    # A policy report: its framing words ("community", "volunteers") on every page, and two pages on jobs.
     lexicon = ThemeLexicon.load()
-    policy = "Municipal policy and local government strategy: the city council adopted an integration policy."
+    policy = (
+        "The city council adopted an integration policy and a local government strategy "
+        "with community groups, volunteers, neighbours and the community."
+    )
     vote = ThemeVote()
     for number in range(1, 9):
         vote.add_page(number, policy, "en", lexicon)
     for number in (9, 10):
         vote.add_page(number, PAGES["en"], "en", lexicon)
-    assert vote.themes() == ["Plan"], "two pages of ten are too few for the scores to keep Work"
-    assert vote.judged(ThemeRule(chapter_pages=2)).themes() == ["Plan", "Work"]
-    assert vote.judged(ThemeRule(chapter_pages=3)).themes() == ["Plan"]
-    assert vote.judged(ThemeRule(second_share=0.1)).themes() == ["Plan", "Work"]
+    assert vote.scores["Connect"] > vote.scores["Work"], "Connect's words are the more numerous"
+    assert vote.themes() == ["Plan", "Work"], "the two pages on jobs are the report's second subject"
+    assert "only 2 themes are given, and Plan, Work came first" in vote.rejected()["Connect"]
+    assert vote.judged(ThemeRule(chapter_pages=0)).themes() == ["Plan", "Connect"], "without the rule: by score"
+    assert vote.judged(ThemeRule(chapter_pages=3)).themes() == ["Plan", "Connect"], "two pages are not three"
+
+
+def test_one_page_is_not_a_chapter_and_a_theme_behind_says_how_far():
+    lexicon = ThemeLexicon.load()
+    policy = "Municipal policy and local government strategy: the city council adopted an integration policy."
+    vote = ThemeVote()
+    for number in range(1, 10):
+        vote.add_page(number, policy, "en", lexicon)
+    vote.add_page(10, PAGES["en"], "en", lexicon)
+    assert vote.themes() == ["Plan"]
+    why = vote.rejected()["Work"]
+    assert why.startswith("behind the best theme (needs 45% of its score, or to lead 2 pages: it leads 1)")
+    assert vote.judged(ThemeRule(second_share=0.1)).themes() == ["Plan", "Work"], "a rule judges the same pages again"
