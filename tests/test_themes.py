@@ -74,6 +74,7 @@ def test_a_chapter_of_its_own_comes_before_words_spread_over_every_page():
         vote.add_page(number, PAGES["en"], "en", lexicon)
     assert vote.scores["Connect"] > vote.scores["Work"], "Connect's words are the more numerous"
     assert vote.themes() == ["Plan", "Work"], "the two pages on jobs are the report's second subject"
+    assert vote.evidence("Work").endswith("(pages 9, 10; leads 9, 10)")
     assert "only 2 themes are given, and Plan, Work came first" in vote.rejected()["Connect"]
     assert vote.judged(ThemeRule(chapter_pages=0)).themes() == ["Plan", "Connect"], "without the rule: by score"
     assert vote.judged(ThemeRule(chapter_pages=3)).themes() == ["Plan", "Connect"], "two pages are not three"

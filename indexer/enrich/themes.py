@@ -221,24 +221,25 @@ class ThemeVote:
         if not self.rule.chapter_pages:
             return []
         scores = self.scores
-        led = [(theme, n) for theme, n in self._led().items() if n >= self.rule.chapter_pages]
+        led = [(theme, len(pages)) for theme, pages in self.led.items() if len(pages) >= self.rule.chapter_pages]
         return [theme for theme, _ in sorted(led, key=lambda pair: (-pair[1], -scores[pair[0]]))]
 
-    def _led(self) -> Counter:
+    @property
+    def led(self) -> dict[str, list[int]]:
         """The voting pages each theme leads (has the most matches of, ties to none)."""
-        led: Counter = Counter()
-        for _, counts, _ in self._voting():
+        out: dict[str, list[int]] = {}
+        for number, counts, _ in self._voting():
             (first, n), *rest = counts.most_common(2)
             if not rest or rest[0][1] < n:
-                led[first] += 1
-        return led
+                out.setdefault(first, []).append(number)
+        return out
 
     def rejected(self) -> dict[str, str]:
         """Why the themes that scored were not given (off topic, too far behind the best theme, or crowded out)."""
         kept = self.themes()
         bar = self.rule.min_density_share * ON_TOPIC_DENSITY
         best = max(self.scores.values(), default=0.0)
-        led = self._led()
+        led = self.led
         out = {}
         for theme in self.scores:
             if theme in kept:
@@ -253,14 +254,19 @@ class ThemeVote:
             else:
                 why = f"behind the best theme (needs {self.rule.second_share:.0%} of its score"
                 if self.rule.chapter_pages:
-                    why += f", or to lead {self.rule.chapter_pages} pages: it leads {led[theme]}"
+                    why += f", or to lead {self.rule.chapter_pages} pages: it leads {len(led.get(theme, []))}"
                 why += ")"
             out[theme] = f"{why}; {self.evidence(theme)}"
         return out
 
     def evidence(self, theme: str) -> str:
-        """Why ``theme`` was chosen: its most frequent words and the pages they are on."""
+        """Why ``theme`` was chosen: its most frequent words, the pages they are on and the pages it leads."""
         words = ", ".join(f"{word} ×{n}" for word, n in self.words.get(theme, Counter()).most_common(6))
-        pages = self.pages.get(theme, [])
-        shown = ", ".join(map(str, pages[:12])) + (" …" if len(pages) > 12 else "")
-        return f"score {self.scores[theme]:.2f}: {words} (pages {shown})"
+        led = self.led.get(theme)
+        return f"score {self.scores[theme]:.2f}: {words} (pages {_shown(self.pages.get(theme, []))}" + (
+            f"; leads {_shown(led)})" if led else ")"
+        )
+
+
+def _shown(pages: list[int]) -> str:
+    return ", ".join(map(str, pages[:12])) + (" …" if len(pages) > 12 else "")
