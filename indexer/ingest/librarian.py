@@ -22,6 +22,7 @@ from filelock import FileLock, Timeout
 
 from indexer.errors import IndexBusy
 from indexer.ingest.discover import SourceFile, file_hash
+from indexer.ingest.merging import reclaim_deleted
 from indexer.ingest.pipeline import ExtractedDoc, Failed
 from indexer.storage.index import LOCK_HOLDER, RUN_HISTORY, read_lock_holder
 
@@ -193,7 +194,7 @@ def apply_changes(ix, changes: dict[str, dict], stored_content) -> None:
                 if stored:
                     record = {k: v for k, v in stored.items() if k in names} | update
                     writer.update_document(**record | stored_content(searcher, doc_id))
-        writer.commit()
+        writer.commit(mergetype=reclaim_deleted)
     except BaseException:
         writer.cancel()
         raise

@@ -39,6 +39,7 @@ from indexer.ingest.librarian import (
     clear_lock_holder,
     write_lock_holder,
 )
+from indexer.ingest.merging import drop_dead, reclaim_deleted
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, enrich_doc
 from indexer.ingest.postings import PreparedWriter
 from indexer.ingest.tasks import run_tasks
@@ -258,10 +259,10 @@ def _index_locked(paths, config, index_dir, rebuild, on_file, on_plan) -> RunRep
             if on_file:
                 on_file(result)
             if changed >= config.commit_every:
-                writer.commit()
+                writer.commit(mergetype=drop_dead)
                 writer, changed = _writer(ix), 0
         if changed:
-            writer.commit()
+            writer.commit(mergetype=reclaim_deleted)
         else:
             writer.cancel()
     except BaseException:
