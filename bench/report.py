@@ -115,6 +115,9 @@ def _incremental_rows(coll: str, data: dict, scaled: bool) -> list[Row]:
                 add.get("seconds") <= goal_s if extraction is not None else None,
             )
         )
+        if add.get("labels_after_s") is not None:
+            label = "one new 40-page report: labels' scores written, s after the run (background)"
+            rows.append(_row("incremental", coll, label, add["labels_after_s"]))
     for key, label in (
         ("delete_file", "one file deleted"),
         ("metadata_row_added", "metadata.csv row added"),

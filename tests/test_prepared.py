@@ -1,9 +1,12 @@
 """The thesaurus labels' scores prepared by the indexing run: the same scores and results as computed, and
 only ever read for the index version they were computed on."""
 
+import json
 import shutil
+import time
 
 from indexer.lexicon.thesaurus import Thesaurus
+from indexer.query import evaluate
 from indexer.query.evaluate import Evaluation
 from indexer.query.prepared import label_queries
 from indexer.search import SearchRequest, search
@@ -77,3 +80,27 @@ def test_a_new_version_gets_its_own_file_and_the_old_one_is_never_read(tmp_path)
         assert prepared.read(index_dir, searcher) == {}
         second.write_bytes(old)  # and under this version's name: its recorded version does not match
         assert prepared.read(index_dir, searcher) == {}
+
+
+def test_a_background_preparation_outlives_the_run_and_a_reader_of_the_version_picks_it_up(tmp_path, monkeypatch):
+    collection = build_collection(tmp_path / "collection")
+    index_dir = tmp_path / "index"
+    assert run_cli("index", collection, "--index", index_dir, "--labels", "wait").exit_code == 0
+    write_prose_pdf(collection / "added.pdf", "en", pages=2, title="Housing in Lisbon")
+    monkeypatch.setattr(evaluate, "RECHECK_SECONDS", 0.0)
+    result = run_cli("index", collection, "--index", index_dir, "--labels", "background", "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["added"] == 1
+    with open_index(index_dir).searcher() as searcher:
+        deadline = time.monotonic() + 120
+        while not prepared.written(index_dir, searcher) and time.monotonic() < deadline:
+            time.sleep(0.2)  # a process of its own, started by the run and still working after it returned
+        assert prepared.written(index_dir, searcher)
+    (file,) = _files(index_dir)  # the last version's file removed
+    aside = file.rename(tmp_path / file.name)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        kept = evaluate.term_scores(ix, searcher)  # a reader of this version before its file is there
+        assert kept.fixed == {}
+        aside.rename(file)
+        assert evaluate.term_scores(ix, searcher) is kept
+        assert kept.fixed == prepared.read(index_dir, searcher) != {}, "it takes the file up once it is there"

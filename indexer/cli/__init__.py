@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from indexer.cli.common import Progress, echo_json, fail, index_option, json_option, prepare_labels
+from indexer.cli.common import LABEL_TIMINGS, Progress, echo_json, fail, index_option, json_option, prepare_labels
 from indexer.cli.serve import serve
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
@@ -50,9 +50,16 @@ def cli() -> None:
     default=None,
     help="Extract on this Dask cluster (pip install 'citymig[cluster]'); the index is written here.",
 )
+@click.option(
+    "--labels",
+    type=click.Choice(LABEL_TIMINGS),
+    default="auto",
+    show_default=True,
+    help="Prepare the thesaurus labels' scores before returning (wait), after it (background), or by size.",
+)
 @json_option
 @with_formats
-def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, scheduler, as_json) -> None:
+def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, scheduler, labels, as_json) -> None:
     """Index the documents under PATHS (folders are walked recursively) [default: corpus/].
 
     Formats: {formats}. A rerun processes only new or changed files and
@@ -82,7 +89,7 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, schedule
         fail(error)
     finally:
         progress.close()
-    prepare_labels(config.index_dir)
+    prepare_labels(config.index_dir, labels)
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -104,6 +111,17 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, schedule
             + f"pages {report.pages}, {report.seconds:.1f} s"
         )
     sys.exit(1 if report.failed or report.metadata_errors else 0)
+
+
+@cli.command("prepare-labels")
+@index_option
+def prepare_labels_command(index_dir) -> None:
+    """Compute the thesaurus labels' scores of the index's latest version and write them beside it.
+
+    `citymig index` does it after each run (in the background on an index of 10,000 records or more, see
+    --labels); run this before copying an index folder to serving machines if that run did not wait.
+    """
+    prepare_labels(index_dir or default_index_dir(), "wait")
 
 
 def _terminal_snippet(snippet: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,11 +26,31 @@ def echo_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def prepare_labels(index_dir: Path) -> None:
-    """Compute the thesaurus labels' scores of the version just committed (``indexer.query.prepared``), and
-    say so when it could not."""
-    from indexer.query.prepared import prepare_after_commit
+LABELS_WAIT_RECORDS = 10_000  # below this many records preparing the labels takes about a second: waited for
+LABEL_TIMINGS = ("auto", "wait", "background")
 
+
+def prepare_labels(index_dir: Path, when: str = "wait") -> None:
+    """Compute the thesaurus labels' scores of the version just committed (``indexer.query.prepared``), and
+    say so when it could not.
+
+    ``when``: ``wait``; ``background``, in a process of its own that outlives this one (as ``git gc --auto``
+    detaches), so that a rerun adding one report returns when the report is searchable, not 4-5 s later on
+    the scaled collection; ``auto``, in the background from LABELS_WAIT_RECORDS records on. Until they are
+    written a search computes the labels it needs, and the processes reading that version pick the file up.
+    """
+    from indexer.query.prepared import prepare_after_commit, unprepared_records
+
+    if when != "wait":
+        records = unprepared_records(index_dir)
+        if records is None:
+            return
+        if when == "background" or records >= LABELS_WAIT_RECORDS:
+            command = [sys.executable, "-m", "indexer", "prepare-labels", "--index", str(Path(index_dir).absolute())]
+            # sh puts the command in the background and exits: nothing of this process waits for it.
+            detach = '"$@" </dev/null >/dev/null 2>&1 &'
+            subprocess.run(["/bin/sh", "-c", detach, "sh", *command], start_new_session=True, check=False)
+            return
     problem = prepare_after_commit(index_dir)
     if problem:
         click.echo(f"Warning: the thesaurus labels' scores were not prepared: {problem}", err=True)

@@ -36,6 +36,7 @@ that matched it, every query above them matching it too.
 
 from __future__ import annotations
 
+import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
@@ -57,6 +58,7 @@ Scores = dict[int, float]  # record number (whole index) → score
 TermKey = tuple[str, bytes]
 
 KEPT_TERMS = 4096  # term score lists kept per index version (a common term on document records: about 20 KB)
+RECHECK_SECONDS = 2.0  # how often a version without prepared scores looks for their file again
 
 
 class TermScores(RecentResults):
@@ -68,6 +70,16 @@ class TermScores(RecentResults):
     def __init__(self, size: int = KEPT_TERMS, fixed: dict | None = None) -> None:
         super().__init__(size)
         self.fixed = fixed or {}
+        self.checked = time.monotonic()
+
+    def recheck_due(self) -> bool:
+        """True (once every RECHECK_SECONDS, in one thread) when it is time to look for prepared scores again."""
+        with self.lock:
+            now = time.monotonic()
+            if now - self.checked < RECHECK_SECONDS:
+                return False
+            self.checked = now
+            return True
 
     def get(self, key):
         """The scores kept for ``key``, or None."""
@@ -77,11 +89,18 @@ class TermScores(RecentResults):
 
 def term_scores(ix, searcher) -> TermScores:
     """The per-version store of term scores of ``ix`` at the version ``searcher`` reads, with the scores
-    prepared for it when its indexing run wrote them."""
+    prepared for it when its indexing run wrote them.
+
+    A run on a large index prepares them in the background after its commit, so a process that reads the
+    new version first looks for their file again, every RECHECK_SECONDS, until it is there.
+    """
     folder = getattr(ix.storage, "folder", None)
-    return per_generation(
+    kept = per_generation(
         ix, searcher, "term scores", lambda: TermScores(fixed=prepared.read(folder, searcher) if folder else None)
     )
+    if folder and not kept.fixed and kept.recheck_due():
+        kept.fixed = prepared.read(folder, searcher)
+    return kept
 
 
 class Evaluation:

@@ -56,9 +56,22 @@ def prepare(index_dir: Path, thesaurus: Thesaurus | None = None) -> bool:
         evaluation = Evaluation(searcher, kept)
         for query in queries:
             evaluation.scores(query)
+        if ix.latest_generation() != searcher.reader().generation():
+            return False  # committed again meanwhile (prepared in the background): the next version's run prepares
         scores = {key: value for key, value in kept.results.items() if key[0] in ("term", "phrase")}
         prepared.write(index_dir, searcher, scores)  # not the segments' length columns, also kept there
     return True
+
+
+def unprepared_records(index_dir: Path) -> int | None:
+    """The records of the index's latest version when its labels' scores are not written yet, else None
+    (prepared, or no index): what preparing them would read, about 0.1 ms a record."""
+    try:
+        ix = open_index(index_dir, mapped=False)
+    except CitymigError:
+        return None
+    with ix.searcher() as searcher:
+        return None if prepared.written(index_dir, searcher) else searcher.doc_count_all()
 
 
 def prepare_after_commit(index_dir: Path) -> str | None:
