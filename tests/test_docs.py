@@ -19,7 +19,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 def command_rows() -> dict[str, str]:
     """The README's command table: command name → its row."""
     section = README.split("## Command-line reference", 1)[1].split("\n## ", 1)[0]
-    return {m.group(1): m.group(0) for m in re.finditer(r"^\| `citymig (\w+)[^\n]*", section, flags=re.M)}
+    return {m.group(1): m.group(0) for m in re.finditer(r"^\| `citymig ([\w-]+)[^\n]*", section, flags=re.M)}
 
 
 def long_options(command: click.Command) -> set[str]:
