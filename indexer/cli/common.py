@@ -49,8 +49,11 @@ def prepare_labels(index_dir: Path, when: str = "wait") -> None:
             command = [sys.executable, "-m", "indexer", "prepare-labels", "--index", str(Path(index_dir).absolute())]
             # sh puts the command in the background and exits: nothing of this process waits for it.
             detach = '"$@" </dev/null >/dev/null 2>&1 &'
-            subprocess.run(["/bin/sh", "-c", detach, "sh", *command], start_new_session=True, check=False)
-            return
+            try:
+                subprocess.run(["/bin/sh", "-c", detach, "sh", *command], start_new_session=True, check=True)
+                return
+            except (OSError, subprocess.CalledProcessError):
+                pass  # no POSIX shell (Windows): prepared here, before returning
     problem = prepare_after_commit(index_dir)
     if problem:
         click.echo(f"Warning: the thesaurus labels' scores were not prepared: {problem}", err=True)
