@@ -13,7 +13,16 @@ from pathlib import Path
 
 import click
 
-from indexer.cli.common import LABEL_TIMINGS, Progress, echo_json, fail, index_option, json_option, prepare_labels
+from indexer.cli.common import (
+    LABEL_TIMINGS,
+    LABELS_WAIT_RECORDS,
+    Progress,
+    echo_json,
+    fail,
+    index_option,
+    json_option,
+    prepare_labels,
+)
 from indexer.cli.serve import serve
 from indexer.config import DEFAULT_CORPUS, IndexConfig, default_index_dir
 from indexer.errors import CitymigError
@@ -55,7 +64,8 @@ def cli() -> None:
     type=click.Choice(LABEL_TIMINGS),
     default="auto",
     show_default=True,
-    help="Prepare the thesaurus labels' scores before returning (wait), after it (background), or by size.",
+    help="The thesaurus labels' scores: prepared before returning (wait), by a process of its own after it"
+    f" (background), or waited for under {LABELS_WAIT_RECORDS:,} records (auto).",
 )
 @json_option
 @with_formats
@@ -118,8 +128,8 @@ def index(paths, index_dir, rebuild, jobs, timeout, wait, commit_every, schedule
 def prepare_labels_command(index_dir) -> None:
     """Compute the thesaurus labels' scores of the index's latest version and write them beside it.
 
-    `citymig index` does it after each run (in the background on an index of 10,000 records or more, see
-    --labels); run this before copying an index folder to serving machines if that run did not wait.
+    `citymig index` does it after each run (in the background on a large index: see its --labels); run this
+    before copying an index folder to serving machines if that run did not wait.
     """
     prepare_labels(index_dir or default_index_dir(), "wait")
 
