@@ -12,7 +12,9 @@ terms and phrases, 8.5 MB of scores on the scaled collection) and known
 before anyone asks, so they are computed once after a commit (4.7 s on the
 scaled collection, a fraction of a second on the bundled one) and written
 beside the index (``indexer.storage.prepared``); every process
-reading that version starts with them (``evaluate.term_scores``).
+reading that version starts with them (``evaluate.term_scores``). On a large
+index ``citymig index`` leaves them to a process of its own, so that a rerun
+returns when its documents are searchable (``indexer.cli.common.prepare_labels``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def label_queries(schema, thesaurus: Thesaurus) -> list:
 def prepare(index_dir: Path, thesaurus: Thesaurus | None = None) -> bool:
     """Compute and write the labels' scores for the index's latest version, unless they are there already.
 
-    True when it computed them. Run after a commit, by whoever committed (``citymig index``, the librarian's
+    True when it computed and wrote them. Run after a commit, by whoever committed (``citymig index``, the librarian's
     reindex, ``serve`` building its first index); without it the labels are computed when first asked for.
     """
     ix = open_index(index_dir, mapped=False)  # after the writer, in its process: no mapped pages in its RSS
