@@ -60,8 +60,25 @@ def test_city_to_city_learning_exchange_connects_cities_and_informs_their_policy
     assert {theme for theme, _ in found} == {"Connect", "Plan"}
 
 
-def test_a_chapter_of_its_own_comes_before_words_spread_over_every_page():
-    # A policy report: its framing words ("community", "volunteers") on every page, and two pages on jobs.
+POLICY = "Municipal policy and local government strategy: the city council adopted an integration policy."
+
+
+def test_a_chapter_of_its_own_gives_a_report_the_second_theme_its_scores_leave_empty():
+    lexicon = ThemeLexicon.load()
+    vote = ThemeVote()
+    for number in range(1, 9):
+        vote.add_page(number, POLICY, "en", lexicon)
+    for number in (9, 10):
+        vote.add_page(number, PAGES["en"], "en", lexicon)
+    assert vote.scores["Work"] < 0.45 * vote.scores["Plan"], "two pages of ten are too few for the scores"
+    assert vote.themes() == ["Plan", "Work"], "the two pages on jobs are the report's second subject"
+    assert vote.evidence("Work").endswith("(pages 9, 10; leads 9, 10)")
+    assert vote.judged(ThemeRule(chapter_pages=0)).themes() == ["Plan"], "without the rule: by score alone"
+    assert vote.judged(ThemeRule(chapter_pages=3)).themes() == ["Plan"], "two pages are not three"
+
+
+def test_a_chapter_comes_after_the_themes_the_scores_keep():
+    # A policy report whose framing words of another theme ("community", "volunteers") are on every page.
     lexicon = ThemeLexicon.load()
     policy = (
         "The city council adopted an integration policy and a local government strategy "
@@ -72,20 +89,17 @@ def test_a_chapter_of_its_own_comes_before_words_spread_over_every_page():
         vote.add_page(number, policy, "en", lexicon)
     for number in (9, 10):
         vote.add_page(number, PAGES["en"], "en", lexicon)
-    assert vote.scores["Connect"] > vote.scores["Work"], "Connect's words are the more numerous"
-    assert vote.themes() == ["Plan", "Work"], "the two pages on jobs are the report's second subject"
-    assert vote.evidence("Work").endswith("(pages 9, 10; leads 9, 10)")
-    assert "only 2 themes are given, and Plan, Work came first" in vote.rejected()["Connect"]
-    assert vote.judged(ThemeRule(chapter_pages=0)).themes() == ["Plan", "Connect"], "without the rule: by score"
-    assert vote.judged(ThemeRule(chapter_pages=3)).themes() == ["Plan", "Connect"], "two pages are not three"
+    assert vote.scores["Connect"] >= 0.45 * vote.scores["Plan"]
+    assert vote.themes() == ["Plan", "Connect"]
+    assert "only 2 themes are given, and Plan, Connect came first" in vote.rejected()["Work"]
+    assert vote.judged(ThemeRule(chapter_first=True)).themes() == ["Plan", "Work"], "the form bench rejects"
 
 
 def test_one_page_is_not_a_chapter_and_a_theme_behind_says_how_far():
     lexicon = ThemeLexicon.load()
-    policy = "Municipal policy and local government strategy: the city council adopted an integration policy."
     vote = ThemeVote()
     for number in range(1, 10):
-        vote.add_page(number, policy, "en", lexicon)
+        vote.add_page(number, POLICY, "en", lexicon)
     vote.add_page(10, PAGES["en"], "en", lexicon)
     assert vote.themes() == ["Plan"]
     why = vote.rejected()["Work"]
