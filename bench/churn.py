@@ -18,24 +18,16 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.facet_quality import CACHE, CORPUS, QUERIES, REPO
+from bench.facet_quality import CACHE, CORPUS, QUERIES, REPO, _index
 from indexer.search import SearchRequest, search
 from indexer.storage.index import open_index
 
 ROUNDS = 5
 WIDTHS = (9, 7, 10, 7, 17, 13, 11)  # the table's columns after the first
-
-
-def _index(checkout: Path, collection: Path, index_dir: Path, *args: str) -> None:
-    command = [sys.executable, "-m", "indexer", "index", str(collection), "--index", str(index_dir), "--json", *args]
-    done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(done.stderr[-2000:])
 
 
 def _ranked(index_dir: Path, queries: list[str]) -> tuple[dict[str, list[tuple[str, float]]], float]:
@@ -75,11 +67,11 @@ def churn(collection: Path, rebuilds: int, checkout: Path) -> list[dict]:
     work = CACHE / "churn"
     shutil.rmtree(work, ignore_errors=True)
     fresh, churned = work / "fresh", work / "churned"
-    _index(checkout, collection, fresh)
+    _index(sys.executable, [collection], fresh, checkout)  # --rebuild into an empty folder: a first run
     expected, _ = _ranked(fresh, queries)
     rows = []
     for run in range(rebuilds + 1):
-        _index(checkout, collection, churned, *(("--rebuild",) if run else ()))
+        _index(sys.executable, [collection], churned, checkout)  # the first into an empty folder, then rebuilds
         ranked, median = _ranked(churned, queries)
         worst = max(
             (abs(x - y) / y for q in queries for (_, x), (_, y) in zip(ranked[q], expected[q], strict=False) if y),

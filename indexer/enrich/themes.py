@@ -245,10 +245,10 @@ class ThemeVote:
         """Why the themes that scored were not given (off topic, too far behind the best theme, or crowded out)."""
         kept = self.themes()
         bar = self.rule.min_density_share * ON_TOPIC_DENSITY
-        best = max(self.scores.values(), default=0.0)
-        led = self.led
+        scores, led, chapters = self.scores, self.led, self._chapters()
+        best = max(scores.values(), default=0.0)
         out = {}
-        for theme in self.scores:
+        for theme in scores:
             if theme in kept:
                 continue
             if not self.on_topic():
@@ -256,7 +256,7 @@ class ThemeVote:
                     f"off topic: {self.density():.0f} theme words per 1,000 words, below {bar:.0f} "
                     f"({self.rule.min_density_share:.0%} of an on-topic document's {ON_TOPIC_DENSITY:.0f})"
                 )
-            elif theme in self._chapters() or self.scores[theme] >= self.rule.second_share * best:
+            elif theme in chapters or scores[theme] >= self.rule.second_share * best:
                 why = f"only {self.rule.max_themes} themes are given, and {', '.join(kept)} came first"
             else:
                 why = f"behind the best theme (needs {self.rule.second_share:.0%} of its score"

@@ -43,7 +43,7 @@ from indexer.ingest.merging import drop_dead, reclaim_deleted
 from indexer.ingest.pipeline import ExtractedDoc, Failed, Unchanged, enrich_doc
 from indexer.ingest.postings import PreparedWriter
 from indexer.ingest.tasks import run_tasks
-from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists
+from indexer.storage.index import INDEX_NAME, LOCK_FILE, RUN_REPORT, index_exists, open_index
 from indexer.storage.schema import build_schema
 
 # Megabytes of postings the writer buffers before it spills a run to disk (Whoosh's default is 128):
@@ -89,11 +89,9 @@ def _open_or_create(index_dir: Path):
     (260 MB of segments) opening a searcher alone took 392 MB (194 MB of it mapped
     file pages), against 16 MB with plain reads. Serving keeps the maps.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    storage = FileStorage(str(index_dir), supports_mmap=False)
     if index_exists(index_dir):
-        return storage.open_index(indexname=INDEX_NAME)
-    return storage.create_index(build_schema(), indexname=INDEX_NAME)
+        return open_index(index_dir, mapped=False)
+    return FileStorage(str(index_dir), supports_mmap=False).create_index(build_schema(), indexname=INDEX_NAME)
 
 
 def _write_run_report(index_dir: Path, report: RunReport) -> None:
